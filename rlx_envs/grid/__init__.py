@@ -1,0 +1,1 @@
+"""MiniMontezuma: level format, rules, observations, rendering, procedural levels."""

@@ -1,0 +1,40 @@
+"""The one table of rlx environments: id -> entry point, keyword arguments, episode limit.
+
+``register_envs()`` (called on ``import rlx_envs``) registers every row with Gymnasium.
+"""
+
+from __future__ import annotations
+
+import gymnasium as gym
+
+_GRID = "rlx_envs.grid.env:MiniMontezumaEnv"
+_PROCGEN = "rlx_envs.grid.env:MiniMontezumaProcgenEnv"
+
+#: (id, entry point, kwargs, max_episode_steps, one-line description)
+ENVS: tuple[tuple[str, str, dict, int, str], ...] = (
+    ("rlx/MiniMontezuma-v0", _GRID, {"level": "pyramid"}, 20_000,
+     "Pyramid of 24 rooms like the game's first level: keys, doors, skulls, lasers, jewels"),
+    ("rlx/MiniMontezumaFirstRoom-v0", _GRID, {"level": "first_room"}, 2_000,
+     "The game's famous first room: ladders, rope, skull, key, two doors"),
+    ("rlx/MiniMontezumaProcgen-v0", _PROCGEN, {}, 3_000,
+     "A new solvable generated level per episode; num_levels/start_level split train and test"),
+    ("rlx/MiniMontezumaClimb-v0", _GRID, {"level": "lesson_climb"}, 500,
+     "Teaching level: ladders, a rope and a jump to the exit"),
+    ("rlx/MiniMontezumaKeys-v0", _GRID, {"level": "lesson_keys"}, 500,
+     "Teaching level: fetch the keys, open the matching doors"),
+    ("rlx/MiniMontezumaHazards-v0", _GRID, {"level": "lesson_hazards"}, 500,
+     "Teaching level: jump a skull, time a laser, avoid lava and long falls"),
+)  # fmt: skip
+
+
+def register_envs() -> None:
+    """Register every row of :data:`ENVS` with Gymnasium (idempotent)."""
+    for env_id, entry_point, kwargs, max_steps, _ in ENVS:
+        if env_id in gym.registry:
+            continue
+        gym.register(
+            id=env_id,
+            entry_point=entry_point,
+            kwargs=dict(kwargs),
+            max_episode_steps=max_steps,
+        )
