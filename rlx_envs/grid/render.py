@@ -56,7 +56,6 @@ class Window:
         import pygame
 
         self._pygame = pygame
-        pygame.init()
         pygame.display.init()
         pygame.display.set_caption(caption)
         self.scale = scale

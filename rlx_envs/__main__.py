@@ -1,0 +1,105 @@
+"""Command line: ``python -m rlx_envs {list,demo,play,perf}``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def _list(args) -> int:
+    from rlx_envs.registration import ENVS
+
+    width = max(len(row[0]) for row in ENVS)
+    for env_id, *_, description in ENVS:
+        print(f"{env_id:<{width}}  {description}")
+    return 0
+
+
+def _demo(args) -> int:
+    """Solve a level with the checker, replay it, print it and save pictures."""
+    import gymnasium as gym
+    import numpy as np
+    import pygame
+
+    from rlx_envs.grid.demo import solved_frames
+
+    env = gym.make(args.env_id, render_mode="rgb_array", sticky_action_prob=0.0).unwrapped
+    env.reset(seed=args.seed)
+    text_env = gym.make(args.env_id, render_mode="ansi", sticky_action_prob=0.0).unwrapped
+    text_env.reset(seed=args.seed)
+    print(text_env.render())
+    frames, total, steps = solved_frames(env, every=1)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    first = out / "start.png"
+    _save_png(pygame, frames[0], first)
+    # A contact sheet of every 8th frame of the solution.
+    picks = frames[:: max(1, len(frames) // 24)][:24] + [frames[-1]]
+    cols = 5
+    rows = -(-len(picks) // cols)
+    h, w, _ = picks[0].shape
+    sheet = np.zeros((rows * (h + 2), cols * (w + 2), 3), np.uint8)
+    for i, f in enumerate(picks):
+        r, c = divmod(i, cols)
+        sheet[r * (h + 2) : r * (h + 2) + h, c * (w + 2) : c * (w + 2) + w] = f
+    _save_png(pygame, sheet, out / "solution.png")
+    env.render_mode = "ansi"
+    print(env.render())
+    print(f"{args.env_id}: solved in {steps} steps, return {total:g}")
+    print(f"saved {first} and {out / 'solution.png'}")
+    return 0
+
+
+def _save_png(pygame, image, path: Path) -> None:
+    surface = pygame.surfarray.make_surface(image.transpose(1, 0, 2).copy())
+    pygame.image.save(pygame.transform.scale_by(surface, 3), str(path))
+
+
+def _play(args) -> int:
+    from rlx_envs.grid.play import play
+
+    return play(args.env_id, seed=args.seed, sticky=args.sticky, max_frames=args.max_frames)
+
+
+def _perf(args) -> int:
+    from rlx_envs.perf import main as perf_main
+
+    return perf_main(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``python -m rlx_envs`` and the ``rlx-envs`` script."""
+    parser = argparse.ArgumentParser(prog="python -m rlx_envs", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("list", help="list the registered environments").set_defaults(run=_list)
+
+    demo = sub.add_parser("demo", help="watch a level solved; print it and save pictures")
+    demo.add_argument("env_id", nargs="?", default="rlx/MiniMontezumaFirstRoom-v0")
+    demo.add_argument("--seed", type=int, default=0)
+    demo.add_argument("--out", default="out", help="folder for the pictures (default: out/)")
+    demo.set_defaults(run=_demo)
+
+    play = sub.add_parser("play", help="play an environment with the keyboard")
+    play.add_argument("env_id", nargs="?", default="rlx/MiniMontezuma-v0")
+    play.add_argument("--seed", type=int, default=None)
+    play.add_argument("--sticky", type=float, default=0.0, help="sticky_action_prob (default 0)")
+    play.add_argument("--max-frames", type=int, default=None, help="stop after this many frames")
+    play.set_defaults(run=_play)
+
+    perf = sub.add_parser("perf", help="measure speed against MiniGrid in the same run")
+    perf.add_argument("--steps", type=int, default=20_000, help="steps per single-env figure")
+    perf.add_argument("--env", default="rlx/MiniMontezuma-v0")
+    perf.add_argument("--batched", action="store_true", help="add batched figures")
+    perf.set_defaults(run=_perf)
+
+    args = parser.parse_args(argv)
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+    import rlx_envs  # noqa: F401  (registers the envs)
+
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
