@@ -1,0 +1,46 @@
+"""The command line: list, demo, play (headless) and perf."""
+
+import rlx_envs
+from rlx_envs.__main__ import main
+
+
+def test_list_prints_every_id(capsys):
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    for env_id, *_ in rlx_envs.ENVS:
+        assert env_id in out
+
+
+def test_demo_solves_the_first_room_and_saves_pictures(tmp_path, capsys):
+    assert main(["demo", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "solved in" in out and "return 10400" in out
+    assert (tmp_path / "start.png").stat().st_size > 1000
+    assert (tmp_path / "solution.png").stat().st_size > 1000
+
+
+def test_play_runs_headless(capsys):
+    assert main(["play", "rlx/MiniMontezumaFirstRoom-v0", "--max-frames", "5", "--seed", "0"]) == 0
+    assert "arrows" in capsys.readouterr().out
+
+
+def test_play_maps_keys_to_actions():
+    import pygame
+
+    from rlx_envs.grid.play import keys_to_action
+    from rlx_envs.grid.rules import JUMP_LEFT, LEFT, NOOP, UP
+
+    def pressed(*keys):
+        held = set(keys)
+        return type("Keys", (), {"__getitem__": lambda self, k: k in held})()
+
+    assert keys_to_action(pressed(), pygame) == NOOP
+    assert keys_to_action(pressed(pygame.K_LEFT), pygame) == LEFT
+    assert keys_to_action(pressed(pygame.K_LEFT, pygame.K_SPACE), pygame) == JUMP_LEFT
+    assert keys_to_action(pressed(pygame.K_UP), pygame) == UP
+
+
+def test_perf_prints_a_table(capsys):
+    assert main(["perf", "--env", "rlx/MiniMontezumaFirstRoom-v0", "--steps", "400"]) == 0
+    out = capsys.readouterr().out
+    assert "| ram |" in out and "| pixels |" in out
