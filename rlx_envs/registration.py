@@ -9,6 +9,11 @@ import gymnasium as gym
 
 _GRID = "rlx_envs.grid.env:MiniMontezumaEnv"
 _PROCGEN = "rlx_envs.grid.env:MiniMontezumaProcgenEnv"
+#: Batched twins, used by gym.make_vec(..., vectorization_mode="vector_entry_point").
+VECTOR_ENTRY_POINTS = {
+    _GRID: "rlx_envs.grid.vector:MiniMontezumaVectorEnv",
+    _PROCGEN: "rlx_envs.grid.vector:MiniMontezumaProcgenVectorEnv",
+}
 
 #: (id, entry point, kwargs, max_episode_steps, one-line description)
 ENVS: tuple[tuple[str, str, dict, int, str], ...] = (
@@ -37,4 +42,5 @@ def register_envs() -> None:
             entry_point=entry_point,
             kwargs=dict(kwargs),
             max_episode_steps=max_steps,
+            vector_entry_point=VECTOR_ENTRY_POINTS.get(entry_point),
         )

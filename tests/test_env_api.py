@@ -110,7 +110,16 @@ def test_pickle_and_deepcopy_mid_episode():
 def test_info_contents():
     env = gym.make("rlx/MiniMontezumaFirstRoom-v0", sticky_action_prob=0.0)
     _, info = env.reset(seed=0)
-    assert set(info) == {"room", "x", "y", "lives", "inventory", "rooms_visited", "life_lost", "cell"}
+    assert set(info) == {
+        "room",
+        "x",
+        "y",
+        "lives",
+        "inventory",
+        "rooms_visited",
+        "life_lost",
+        "cell",
+    }
     assert (info["room"], info["x"], info["y"], info["lives"]) == (0, 11, 1, 5)
     assert info["rooms_visited"] == 1 and info["inventory"].tolist() == [0, 0, 0, 0]
     assert hash(info["cell"]) == hash((0, 11, 1, 0, 0))
@@ -123,8 +132,23 @@ def test_ram_is_the_game_state():
         ram, *_ = env.step(a)
     s = env.unwrapped._state
     fields = observe.decode_ram(ram)
-    for name in ("room", "x", "y", "lives", "jump", "jump_dir", "fall", "clock", "inventory",
-                 "used", "visited", "entry_room", "entry_x", "entry_y", "last_action"):
+    for name in (
+        "room",
+        "x",
+        "y",
+        "lives",
+        "jump",
+        "jump_dir",
+        "fall",
+        "clock",
+        "inventory",
+        "used",
+        "visited",
+        "entry_room",
+        "entry_x",
+        "entry_y",
+        "last_action",
+    ):
         assert fields[name] == getattr(s, name), name
     assert fields["skull_x"] == s.skull_x and fields["skull_dir"] == s.skull_dir
 

@@ -50,7 +50,10 @@ def test_one_level_set_repeats_and_seed_fixes_the_level():
     a, _ = free.reset(seed=11)
     b, _ = free.reset(seed=11)
     assert np.array_equal(a, b)
-    assert free.unwrapped.level.cells == procgen.generate(free.unwrapped.level_id(free.unwrapped._key)).cells
+    assert (
+        free.unwrapped.level.cells
+        == procgen.generate(free.unwrapped.level_id(free.unwrapped._key)).cells
+    )
 
 
 @pytest.mark.parametrize(

@@ -121,11 +121,16 @@ def pixels(codes: np.ndarray) -> np.ndarray:
     return sprites.tiles_to_image(codes)
 
 
-def masked_permutation(key: int) -> np.ndarray:
+def masked_permutation(key):
     """Code -> displayed code for ``semantics="masked"``: a shuffle of :data:`tiles.MASKED_CODES`
-    drawn from the episode key (the same in the single and the batched env)."""
+    drawn from the episode key. ``key`` may be an int, giving a (NUM_CODES,) table, or an array
+    of keys, giving one row per key; the single and the batched env share this function."""
+    keys = np.asarray(key, dtype=np.int64)
     codes = np.asarray(T.MASKED_CODES, dtype=np.int64)
-    draws = rules.hash32((key ^ rules.hash32(codes * 0x9E3779B1 & rules.MASK32)) & rules.MASK32)
-    perm = np.arange(T.NUM_CODES, dtype=np.uint8)
-    perm[codes] = codes[np.argsort(draws, kind="stable")]
+    salt = rules.hash32(codes * 0x9E3779B1 & rules.MASK32)
+    draws = rules.hash32((keys[..., None] ^ salt) & rules.MASK32)
+    perm = np.broadcast_to(
+        np.arange(T.NUM_CODES, dtype=np.uint8), (*keys.shape, T.NUM_CODES)
+    ).copy()
+    perm[..., codes] = codes[np.argsort(draws, axis=-1, kind="stable")]
     return perm

@@ -45,7 +45,9 @@ def play(env_id: str, seed: int | None = None, sticky: float = 0.0, max_frames: 
     running = True
     while running and (max_frames is None or frames < max_frames):
         for event in pygame.event.get():
-            if event.type == pygame.QUIT or (event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE):
+            if event.type == pygame.QUIT or (
+                event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE
+            ):
                 running = False
             elif event.type == pygame.KEYDOWN and event.key == pygame.K_r:
                 env.reset()
