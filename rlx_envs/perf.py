@@ -54,6 +54,10 @@ def main(args) -> int:
     steps = args.steps
     print(f"machine: {platform.machine()}, {platform.processor() or 'unknown cpu'}, "
           f"python {platform.python_version()}, numpy {np.__version__}")  # fmt: skip
+    import pygame
+
+    flavour = "pygame-ce" if getattr(pygame, "IS_CE", False) else "pygame"
+    print(f"gymnasium {gym.__version__}, {flavour} {pygame.version.ver}")
     anchor = minigrid_anchor(steps)
     if anchor is None:
         print("minigrid not installed (pip install -e .[bench]); ratios omitted")
