@@ -30,7 +30,7 @@ def _demo(args) -> int:
     text_env = gym.make(args.env_id, render_mode="ansi", sticky_action_prob=0.0).unwrapped
     text_env.reset(seed=args.seed)
     print(text_env.render())
-    frames, total, steps = solved_frames(env, every=1)
+    frames, total, steps, reached_exit = solved_frames(env, every=1)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     first = out / "start.png"
@@ -47,14 +47,24 @@ def _demo(args) -> int:
     _save_png(pygame, sheet, out / "solution.png")
     env.render_mode = "ansi"
     print(env.render())
-    print(f"{args.env_id}: solved in {steps} steps, return {total:g}")
-    print(f"saved {first} and {out / 'solution.png'}")
+    if reached_exit:
+        print(f"{args.env_id}: solved in {steps} steps, return {total:g}")
+    else:
+        print(f"{args.env_id}: the replay lost a life after {steps} steps (return {total:g}); "
+              "waiting could not dodge a skull or laser there")  # fmt: skip
+    saved = [first, out / "solution.png"]
+    if env.level.num_rooms > 1:
+        from rlx_envs.grid.render import level_map
+
+        _save_png(pygame, level_map(env.level), out / "map.png", scale=1)
+        saved.append(out / "map.png")
+    print("saved " + ", ".join(map(str, saved)))
     return 0
 
 
-def _save_png(pygame, image, path: Path) -> None:
+def _save_png(pygame, image, path: Path, scale: int = 3) -> None:
     surface = pygame.surfarray.make_surface(image.transpose(1, 0, 2).copy())
-    pygame.image.save(pygame.transform.scale_by(surface, 3), str(path))
+    pygame.image.save(pygame.transform.scale_by(surface, scale), str(path))
 
 
 def _play(args) -> int:

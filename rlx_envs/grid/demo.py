@@ -40,18 +40,25 @@ def timed_replay(env, plan, lookahead: int = 8, max_wait: int = 64):
             yield rules.NOOP, result
         result = env.step(action)
         yield action, result
-        if result[2]:
-            return
+        if result[2] or result[4]["life_lost"]:
+            return  # the plan is only valid from where it was made
 
 
 def solved_frames(env, every: int = 1):
-    """Replay the shortest solution of ``env``'s level; return (frames, total reward, steps)."""
+    """Replay the shortest solution of ``env``'s level.
+
+    Returns ``(frames, total reward, steps, reached_exit)``; the replay stops early, with
+    ``reached_exit`` False, if waiting could not dodge a skull or laser and a life was lost.
+    """
     plan = solve(env.level, env.fall_damage_height).actions
     frames = [env.render()]
-    total, steps = 0.0, 0
-    for steps, (_, (_, reward, _, _, _)) in enumerate(timed_replay(env, plan), start=1):
+    total, steps, reached_exit = 0.0, 0, False
+    for steps, (_, (_, reward, terminated, _, info)) in enumerate(
+        timed_replay(env, plan), start=1
+    ):
         total += reward
+        reached_exit = terminated and not info["life_lost"]
         if steps % every == 0:
             frames.append(env.render())
     frames.append(env.render())
-    return frames, total, steps
+    return frames, total, steps, reached_exit

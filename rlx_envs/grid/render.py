@@ -49,6 +49,34 @@ def text(codes: np.ndarray, title: str, score: float, lives: int, keys: tuple[in
     return "\n".join([*rows, f"{title} | score {int(score)} | lives {lives} | keys {held}"]) + "\n"
 
 
+def level_map(level) -> np.ndarray:
+    """An RGB picture of every room of ``level`` at its place on the room map, as at the start.
+
+    Rooms are drawn with their skulls at their start cells and the agent at the start; places of
+    the map with no room stay dark, and a 2-pixel gap separates neighbouring rooms.
+    """
+    from .observe import Observer
+
+    static = Observer([level], level.laser_on).static.copy()
+    for room in range(level.num_rooms):
+        for k in range(T.MAX_SKULLS_PER_ROOM):
+            slot = room * T.MAX_SKULLS_PER_ROOM + k
+            if level.skull_y[slot] >= 0:
+                static[room, level.skull_y[slot], level.skull_x0[slot]] = T.C_SKULL
+    static[level.start_room, level.start_y, level.start_x] = T.C_AGENT
+    room_h, room_w = level.height * sprites.TILE, level.width * sprites.TILE
+    rows, cols = len(level.room_map), max(len(row) for row in level.room_map)
+    gap = 2
+    image = np.full((rows * (room_h + gap) - gap, cols * (room_w + gap) - gap, 3), 12, np.uint8)
+    index = {name: i for i, name in enumerate(level.room_names)}
+    for r, row in enumerate(level.room_map):
+        for c, name in enumerate(row):
+            if name in index:
+                y, x = r * (room_h + gap), c * (room_w + gap)
+                image[y : y + room_h, x : x + room_w] = sprites.tiles_to_image(static[index[name]])
+    return image
+
+
 class Window:
     """A pygame window that shows frames, scaled up."""
 
