@@ -38,6 +38,12 @@ def peak_bytes(env_id: str, num_envs: int, obs_mode: str = "ram", steps: int = 5
     return peak
 
 
+def _ratio(rate: float, base: float) -> str:
+    """``rate / base`` with one decimal below 10, whole numbers above."""
+    r = rate / base
+    return f"{r:.1f}x" if r < 10 else f"{r:.0f}x"
+
+
 def batched_table(env_id: str, anchor: dict[str, float] | None) -> None:
     """Print steps/s for each batch size and obs mode, with the MiniGrid rate beside them."""
     print(f"\n{env_id}, batched (vector_entry_point), random actions")
@@ -47,8 +53,8 @@ def batched_table(env_id: str, anchor: dict[str, float] | None) -> None:
         batch_steps = max(20, 20_000 // n)
         ram = batched_steps_per_second(env_id, n, "ram", batch_steps)
         pix = batched_steps_per_second(env_id, n, "pixels", max(5, batch_steps // 8))
-        r1 = f"{ram / anchor['default']:.0f}x" if anchor else "-"
-        r2 = f"{pix / anchor['rgb']:.1f}x" if anchor else "-"
+        r1 = _ratio(ram, anchor["default"]) if anchor else "-"
+        r2 = _ratio(pix, anchor["rgb"]) if anchor else "-"
         print(f"| {n} | {ram:,.0f} | {r1} | {pix:,.0f} | {r2} |")
     n = 65_536
     peak = peak_bytes(env_id, n)
