@@ -27,7 +27,10 @@ def test_every_table_row_is_registered():
 
 
 def test_make_with_module_prefix_in_a_fresh_interpreter():
-    code = "import gymnasium as gym; env = gym.make('rlx_envs:rlx/MiniMontezuma-v0'); print(env.reset(seed=0)[0].shape)"
+    code = (
+        "import gymnasium as gym; env = gym.make('rlx_envs:rlx/MiniMontezuma-v0'); "
+        "print(env.reset(seed=0)[0].shape)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "(128,)"
 
@@ -67,7 +70,7 @@ def _same(a, b):
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
     if isinstance(a, (tuple, list)):
-        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=False))
     if isinstance(a, np.ndarray):
         return np.array_equal(a, b)
     return a == b
@@ -163,7 +166,7 @@ def test_masked_semantics_permutes_codes_per_seed():
     assert np.array_equal(m0, m0_again)
     assert not np.array_equal(m0, p) and not np.array_equal(m0, m1)
     mapping = {}
-    for a, b in zip(p.ravel(), m0.ravel()):  # a consistent bijection of codes
+    for a, b in zip(p.ravel(), m0.ravel(), strict=False):  # a consistent bijection of codes
         assert mapping.setdefault(int(a), int(b)) == int(b)
     assert len(set(mapping.values())) == len(mapping)
     assert mapping[T.C_EMPTY] == T.C_EMPTY and mapping[T.C_AGENT] == T.C_AGENT

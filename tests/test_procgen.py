@@ -1,4 +1,4 @@
-"""Procedural levels: deterministic per id, always solvable, and train/test splits that do not overlap."""
+"""Procedural levels: fixed per id, always solvable, train and test sets that do not overlap."""
 
 import gymnasium as gym
 import numpy as np

@@ -60,7 +60,7 @@ def _compare(env_id, mode, autoreset, seed, actions, **kwargs):
         act = np.asarray(step_actions, dtype=np.int64)
         a, b = ours.step(act), ref.step(act)
         _assert_obs(a[0], b[0])
-        for x, y in zip(a[1:4], b[1:4]):
+        for x, y in zip(a[1:4], b[1:4], strict=False):
             np.testing.assert_array_equal(x, y)
         _assert_info(a[4], b[4])
 
@@ -97,7 +97,9 @@ def test_long_random_run_with_default_options():
 
 
 def test_each_env_of_a_procedural_batch_has_its_own_level():
-    envs = gym.make_vec("rlx/MiniMontezumaProcgen-v0", num_envs=4, vectorization_mode="vector_entry_point")
+    envs = gym.make_vec(
+        "rlx/MiniMontezumaProcgen-v0", num_envs=4, vectorization_mode="vector_entry_point"
+    )
     envs.reset(seed=0)
     cells = {envs.unwrapped.levels[i].cells for i in range(4)}
     assert len(cells) == 4
@@ -119,8 +121,12 @@ def test_record_episode_statistics():
 
 
 def test_render_gives_a_frame_per_env():
-    envs = gym.make_vec("rlx/MiniMontezumaFirstRoom-v0", num_envs=2,
-                        vectorization_mode="vector_entry_point", render_mode="rgb_array")  # fmt: skip
+    envs = gym.make_vec(
+        "rlx/MiniMontezumaFirstRoom-v0",
+        num_envs=2,
+        vectorization_mode="vector_entry_point",
+        render_mode="rgb_array",
+    )
     envs.reset(seed=0)
     frames = envs.render()
     assert len(frames) == 2 and frames[0].shape == (18 * 8 + 10, 24 * 8, 3)

@@ -53,9 +53,7 @@ def solved_frames(env, every: int = 1):
     plan = solve(env.level, env.fall_damage_height).actions
     frames = [env.render()]
     total, steps, reached_exit = 0.0, 0, False
-    for steps, (_, (_, reward, terminated, _, info)) in enumerate(
-        timed_replay(env, plan), start=1
-    ):
+    for steps, (_, (_, reward, terminated, _, info)) in enumerate(timed_replay(env, plan), start=1):
         total += reward
         reached_exit = terminated and not info["life_lost"]
         if steps % every == 0:

@@ -182,7 +182,7 @@ class MiniMontezumaEnv(gym.Env):
 
     # -- Gymnasium API -----------------------------------------------------------------------
     def reset(self, *, seed: int | None = None, options: dict | None = None):
-        """Start an episode; ``reset(seed=s)`` fixes the level (procedural), masking and sticky draws."""
+        """Start an episode; ``reset(seed=s)`` fixes the level, masking and sticky draws."""
         super().reset(seed=seed)
         if options:
             raise ValueError(f"unknown reset options {sorted(options)}; this env takes none")

@@ -1,6 +1,6 @@
 """The MiniMontezuma level format: parse a text level into flat integer tables.
 
-A level file holds a header, a map of rooms and the rooms themselves (see ``docs/level-format.md``)::
+A level file holds a header, a map of rooms and the rooms (see ``docs/level-format.md``)::
 
     ; comment lines start with a semicolon
     title: The first room
@@ -82,7 +82,7 @@ class Level:
 
 
 def levels_dir() -> Path:
-    """Folder of the shipped level files (inside the wheel, or top-level ``assets/`` in a checkout)."""
+    """Folder of the shipped level files (in the wheel, or top-level ``assets/`` in a checkout)."""
     here = Path(__file__).resolve().parent.parent
     for candidate in (here / "assets" / "levels", here.parent / "assets" / "levels"):
         if candidate.is_dir():

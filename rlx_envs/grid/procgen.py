@@ -85,7 +85,7 @@ def _layout(rng: np.random.Generator) -> str:
 
     keys: list[tuple[_Room, str]] = []
     # Links along the route: openings in side walls, or a ladder through floor and ceiling.
-    for i, (a, b) in enumerate(zip(route, route[1:])):
+    for i, (a, b) in enumerate(zip(route, route[1:], strict=False)):
         ra, rb = rooms[a], rooms[b]
         if a[0] == b[0]:  # side by side
             left, right = (ra, rb) if a[1] < b[1] else (rb, ra)

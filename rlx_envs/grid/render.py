@@ -43,7 +43,7 @@ def frame(image: np.ndarray, score: float, lives: int, keys: tuple[int, ...]) ->
 
 
 def text(codes: np.ndarray, title: str, score: float, lives: int, keys: tuple[int, ...]) -> str:
-    """The room as text, one glyph per cell (legend in ``docs/level-format.md``), and a status line."""
+    """The room as text, one glyph per cell (see ``docs/level-format.md``), and a status line."""
     rows = ["".join(T.CODE_GLYPHS[c] for c in row) for row in codes]
     held = " ".join(f"{T.COLOURS[c]}x{n}" for c, n in enumerate(keys) if n) or "none"
     return "\n".join([*rows, f"{title} | score {int(score)} | lives {lives} | keys {held}"]) + "\n"

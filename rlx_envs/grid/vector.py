@@ -69,10 +69,10 @@ class MiniMontezumaVectorEnv(VectorEnv):
                              f"{self.metadata['render_modes']}")  # fmt: skip
         validate_config(obs_mode, render_mode, lives, fall_damage_height, sticky_action_prob,
                         rewards, reward_scale, semantics)  # fmt: skip
-        if max_episode_steps is not None and (
-            isinstance(max_episode_steps, bool) or not isinstance(max_episode_steps, (int, np.integer))
-            or max_episode_steps < 1
-        ):  # fmt: skip
+        steps = max_episode_steps
+        if steps is not None and (
+            isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1
+        ):
             raise ValueError(
                 f"max_episode_steps must be a positive integer or None, got {max_episode_steps!r}"
             )
@@ -136,8 +136,10 @@ class MiniMontezumaVectorEnv(VectorEnv):
             raise ValueError(f"reset_mask must be a bool array of shape ({self.num_envs},)")
         envs = np.flatnonzero(mask)
         if seed is not None:
-            seeds = (np.arange(self.num_envs, dtype=np.int64) + int(seed)
-                     if isinstance(seed, (int, np.integer)) else np.asarray(seed, dtype=np.int64))  # fmt: skip
+            if isinstance(seed, (int, np.integer)):
+                seeds = np.arange(self.num_envs, dtype=np.int64) + int(seed)
+            else:
+                seeds = np.asarray(seed, dtype=np.int64)
             if seeds.shape != (self.num_envs,):
                 raise ValueError(f"seed must be an int or a list of {self.num_envs} ints")
             keys = rules.key_from_seed(seeds[envs])
@@ -221,8 +223,8 @@ class MiniMontezumaVectorEnv(VectorEnv):
         if a.shape != (self.num_envs,):
             raise ValueError(f"actions must have shape ({self.num_envs},), got {a.shape}")
         if a.dtype.kind not in "iu":
-            raise TypeError(f"actions must be integers in [0, 7] ({', '.join(rules.ACTION_NAMES)}), "
-                            f"got dtype {a.dtype}")  # fmt: skip
+            names = ", ".join(rules.ACTION_NAMES)
+            raise TypeError(f"actions must be integers in [0, 7] ({names}), got dtype {a.dtype}")
         if a.size and (a.min() < 0 or a.max() >= rules.NUM_ACTIONS):
             raise ValueError(
                 f"actions out of range: valid actions are 0..7, got min {a.min()} max {a.max()}"
@@ -325,7 +327,7 @@ class MiniMontezumaProcgenVectorEnv(MiniMontezumaVectorEnv):
         return self.num_envs
 
     def _start_levels(self, envs: np.ndarray, keys: np.ndarray) -> None:
-        for i, key in zip(envs.tolist(), keys.tolist()):
+        for i, key in zip(envs.tolist(), keys.tolist(), strict=False):
             level = self._procgen.generate(
                 self._procgen.level_id(key, self.start_level, self.num_levels)
             )
