@@ -251,6 +251,8 @@ def step(tb, s: State, action, X):
     onto_climbable = (kind1 == T.LADDER) | (kind1 == T.ROPE) | on_ladder
     ok = lnot(is_solid(v1, used)) & (lnot(climb_up) | onto_climbable)
     room, x, y = where(ok, r1, room0), where(ok, x1, x0), where(ok, y1, y0)
+    # DOWN past the end of a rope lets go: the cell climbed into counts as the first cell fallen.
+    let_go = climb_down & ok & (kind1 != T.LADDER) & (kind1 != T.ROPE)
 
     # Horizontal move: walking, jumping, or the second half of a jump. Doors open on touch.
     hx = where(jumping, s.jump_dir, where(jump_start | walk, dx, 0))
@@ -272,7 +274,8 @@ def step(tb, s: State, action, X):
     r3, x3, y3, _ = look(tb, room, x, y, 0, 1)
     room, x, y = where(falls, r3, room), where(falls, x3, x), where(falls, y3, y)
     # The fall counter saturates one past the deadly height: enough to judge the landing.
-    fall = s.fall + where(falls & (s.fall <= tb.fall_damage_height), 1, 0)
+    fall = s.fall + where(falls, 1, 0) + where(let_go, 1, 0)
+    fall = where(fall > tb.fall_damage_height + 1, tb.fall_damage_height + 1, fall)
     here, on_ladder, on_rope, below_solid, below_ladder = support(tb, room, x, y, used)
     landed = on_ladder | on_rope | below_solid | below_ladder
     fall_death = landed & (fall > tb.fall_damage_height)
@@ -328,8 +331,8 @@ def step(tb, s: State, action, X):
         skull_dir[k] = where(reset_skulls, 1, skull_dir[k])
 
     s.room, s.x, s.y, s.lives, s.clock = room, x, y, lives, clock
-    # Grabbing a rope ends a jump.
-    airborne = jump_start & lnot(on_rope_mid)
+    # Grabbing a rope ends a jump, and so does a lost life (the agent respawns standing).
+    airborne = jump_start & lnot(on_rope_mid) & lnot(died)
     s.jump = where(airborne, 1, 0)
     s.jump_dir = where(airborne, dx, 0)
     s.fall = where(died, 0, fall)
