@@ -9,6 +9,8 @@ import gymnasium as gym
 
 _GRID = "rlx_envs.grid.env:MiniMontezumaEnv"
 _PROCGEN = "rlx_envs.grid.env:MiniMontezumaProcgenEnv"
+_HOPPER = "rlx_envs.physics.envs:hopper"
+_CHEETAH = "rlx_envs.physics.envs:half_cheetah"
 #: Batched twins, used by gym.make_vec(..., vectorization_mode="vector_entry_point").
 VECTOR_ENTRY_POINTS = {
     _GRID: "rlx_envs.grid.vector:MiniMontezumaVectorEnv",
@@ -29,6 +31,18 @@ ENVS: tuple[tuple[str, str, dict, int, str], ...] = (
      "Teaching level: fetch the keys, open the matching doors"),
     ("rlx/MiniMontezumaHazards-v0", _GRID, {"level": "lesson_hazards"}, 500,
      "Teaching level: jump a skull, time a laser, avoid lava and long falls"),
+    ("rlx/HopperRandom-v0", _HOPPER, {"variant": "random"}, 1_000,
+     "Hopper-v5 with physics redrawn each episode from EPOpt's table (mass, friction, ...)"),
+    ("rlx/HopperNominal-v0", _HOPPER, {"variant": "nominal"}, 1_000,
+     "Hopper-v5 with the EPOpt table's mean physics, fixed"),
+    ("rlx/HopperExtreme-v0", _HOPPER, {"variant": "extreme"}, 1_000,
+     "Hopper-v5 with physics drawn outside EPOpt's training ranges (out of distribution)"),
+    ("rlx/HalfCheetahRandom-v0", _CHEETAH, {"variant": "random"}, 1_000,
+     "HalfCheetah-v5 with physics redrawn each episode from EPOpt's table"),
+    ("rlx/HalfCheetahNominal-v0", _CHEETAH, {"variant": "nominal"}, 1_000,
+     "HalfCheetah-v5 with the EPOpt table's mean physics, fixed"),
+    ("rlx/HalfCheetahExtreme-v0", _CHEETAH, {"variant": "extreme"}, 1_000,
+     "HalfCheetah-v5 with physics drawn outside EPOpt's training ranges"),
 )  # fmt: skip
 
 
