@@ -14,6 +14,8 @@ import gymnasium as gym
 import numpy as np
 
 OBS_MODES = ("ram", "symbolic", "pixels", "dict")
+#: Sections of the report, in order: MiniMontezuma single env, batched, physics randomization.
+SECTIONS = ("grid", "batched", "physics")
 
 
 def steps_per_second(env, steps: int, seed: int = 0) -> float:
@@ -50,7 +52,7 @@ def minigrid_anchor(steps: int) -> dict[str, float] | None:
 
 
 def main(args) -> int:
-    """Print the single-env table (and the batched one with ``--batched``)."""
+    """Print the tables of the chosen sections (all by default)."""
     steps = args.steps
     print(f"machine: {platform.machine()}, {platform.processor() or 'unknown cpu'}, "
           f"python {platform.python_version()}, numpy {np.__version__}")  # fmt: skip
@@ -58,17 +60,33 @@ def main(args) -> int:
 
     flavour = "pygame-ce" if getattr(pygame, "IS_CE", False) else "pygame"
     print(f"gymnasium {gym.__version__}, {flavour} {pygame.version.ver}")
-    anchor = minigrid_anchor(steps)
-    if anchor is None:
+    sections = args.only or list(SECTIONS)
+    grid = bool({"grid", "batched"} & set(sections))
+    anchor = minigrid_anchor(steps) if grid else None
+    if grid and anchor is None:
         print("minigrid not installed (pip install -e .[bench]); ratios omitted")
-    else:
+    elif grid:
         print(f"MiniGrid-DoorKey-8x8-v0: {anchor['default']:,.0f} steps/s (default obs), "
               f"{anchor['rgb']:,.0f} steps/s (RGBImgObsWrapper)")  # fmt: skip
-    print(f"\n{args.env}, single env, gym.make, random actions")
+    if "grid" in sections:
+        _grid_table(args.env, steps, anchor)
+    if "batched" in sections:
+        from rlx_envs.perf_batched import batched_table
+
+        batched_table(args.env, anchor)
+    if "physics" in sections:
+        from rlx_envs.perf_physics import physics_table
+
+        physics_table(max(1000, steps // 4))
+    return 0
+
+
+def _grid_table(env_id: str, steps: int, anchor: dict[str, float] | None) -> None:
+    print(f"\n{env_id}, single env, gym.make, random actions")
     print("| obs_mode | steps/s | vs MiniGrid | reset (us) |")
     print("|---|---:|---:|---:|")
     for mode in OBS_MODES:
-        env = gym.make(args.env, obs_mode=mode)
+        env = gym.make(env_id, obs_mode=mode)
         rate = steps_per_second(env, steps if mode in ("ram", "symbolic") else steps // 4)
         reset_us = reset_microseconds(env)
         if anchor is None:
@@ -77,8 +95,3 @@ def main(args) -> int:
             base = anchor["default"] if mode in ("ram", "symbolic") else anchor["rgb"]
             ratio = f"{rate / base:.1f}x"
         print(f"| {mode} | {rate:,.0f} | {ratio} | {reset_us:.0f} |")
-    if args.batched:
-        from rlx_envs.perf_batched import batched_table
-
-        batched_table(args.env, anchor)
-    return 0

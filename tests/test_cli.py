@@ -41,6 +41,13 @@ def test_play_maps_keys_to_actions():
 
 
 def test_perf_prints_a_table(capsys):
-    assert main(["perf", "--env", "rlx/MiniMontezumaFirstRoom-v0", "--steps", "400"]) == 0
+    argv = ["perf", "--env", "rlx/MiniMontezumaFirstRoom-v0", "--steps", "400", "--only", "grid"]
+    assert main(argv) == 0
     out = capsys.readouterr().out
-    assert "| ram |" in out and "| pixels |" in out
+    assert "| ram |" in out and "| pixels |" in out and "Physics" not in out
+
+
+def test_perf_physics_section(capsys):
+    assert main(["perf", "--only", "physics", "--steps", "400"]) == 0
+    out = capsys.readouterr().out
+    assert "rlx/HopperRandom-v0 vs Hopper-v5" in out and "XML compile" in out

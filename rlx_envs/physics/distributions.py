@@ -10,6 +10,7 @@ space of the exposed parameters; ``mean`` and ``std`` are the moments of the dis
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from statistics import NormalDist
 
@@ -176,11 +177,15 @@ class TruncatedNormal(Distribution):
         a, b = self._bounds()
         return _STANDARD.cdf(b) - _STANDARD.cdf(a)
 
+    @functools.cached_property
+    def _cdf_bounds(self) -> tuple[float, float]:
+        a, b = self._bounds()
+        return _STANDARD.cdf(a), _STANDARD.cdf(b)
+
     def ppf(self, u: float) -> float:
         if self.scale == 0:
             return self.loc
-        a, b = self._bounds()
-        ca, cb = _STANDARD.cdf(a), _STANDARD.cdf(b)
+        ca, cb = self._cdf_bounds
         q = ca + u * (cb - ca)
         q = min(max(q, 1e-16), 1 - 1e-16)
         return min(max(self.loc + self.scale * _STANDARD.inv_cdf(q), self.low), self.high)

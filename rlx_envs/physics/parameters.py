@@ -275,7 +275,9 @@ class Binding:
     """Parameters resolved against one model; applies draws in place.
 
     Holds indices and nominal values only, never views into the model, so that it stays valid
-    after the env is pickled, copied or sent to a vector worker.
+    after the env is pickled, copied or sent to a vector worker. Every value written is computed
+    from the nominal value (a set value, or nominal x scale), never from the value in force, so
+    that nothing drifts however many episodes run.
     """
 
     def __init__(self, model: mujoco.MjModel, parameters: Sequence[Parameter]):
@@ -295,25 +297,26 @@ class Binding:
                         f"{FIELDS[p.field].attribute}{list(slot)}; give each slot one parameter"
                     )
                 owner[key] = p.name
-        # Nominal values of every slot written, and of the inertia that follows a mass.
-        self.nominal = [
-            np.array([float(np.asarray(_get(model, FIELDS[p.field].attribute))[s]) for s in slots])
-            for p, slots in zip(self.parameters, self.slots, strict=True)
-        ]
-        self.nominal_inertia = [
-            np.array([model.body_inertia[s[0]].copy() for s in slots])
-            if p.field == "body_mass" and p.scale_inertia
-            else None
-            for p, slots in zip(self.parameters, self.slots, strict=True)
-        ]
-        self.derived = any(FIELDS[p.field].derived for p in self.parameters)
-        for p, nominal in zip(self.parameters, self.nominal, strict=True):
+        # Per parameter: (parameter, attribute, fancy index or None for a scalar option,
+        # nominal values, nominal inertia of the bodies whose mass it sets, or None).
+        self._plan = []
+        for p, slots in zip(self.parameters, self.slots, strict=True):
+            attribute = FIELDS[p.field].attribute
+            current = np.asarray(_get(model, attribute))
+            index = None if slots == [()] else tuple(np.array(axis) for axis in zip(*slots))
+            nominal = current.reshape(1).copy() if index is None else current[index].copy()
+            inertia = None
+            if p.field == "body_mass" and p.scale_inertia:
+                inertia = model.body_inertia[index[0]].copy()
+            self._plan.append((p, attribute, index, nominal, inertia))
             _check_range(p, nominal)
+        self.nominal = [nominal for _, _, _, nominal, _ in self._plan]
+        self.derived = any(FIELDS[p.field].derived for p in self.parameters)
 
     def nominal_values(self) -> dict[str, float]:
         """The draw that reproduces the nominal model (1 for scales, the value for sets)."""
         out = {}
-        for p, nominal in zip(self.parameters, self.nominal, strict=True):
+        for p, _, _, nominal, _ in self._plan:
             if p.mode == SCALE:
                 out[p.name] = 1.0
             elif p.field == "floor_tilt":
@@ -332,7 +335,7 @@ class Binding:
                 f"unknown: {unknown}, missing: {missing}"
             )
         out = {}
-        for p, nominal in zip(self.parameters, self.nominal, strict=True):
+        for p, _, _, nominal, _ in self._plan:
             v = values[p.name]
             if isinstance(v, bool) or not isinstance(v, (int, float, np.floating, np.integer)):
                 raise TypeError(f"value of {p.name!r} must be a number, got {v!r}")
@@ -343,47 +346,40 @@ class Binding:
             out[p.name] = v
         return out
 
-    def restore(self, model: mujoco.MjModel) -> None:
-        """Write the nominal value back into every slot the parameters edit."""
-        for p, slots, nominal, inertia in self._items():
-            attribute = FIELDS[p.field].attribute
-            if slots == [()]:
+    def restore(self, model: mujoco.MjModel, data: mujoco.MjData | None = None) -> None:
+        """Write the nominal value back into every slot the parameters edit (and, given
+        ``data``, recompute the derived constants)."""
+        for _, attribute, index, nominal, inertia in self._plan:
+            if index is None:
                 _set_scalar(model, attribute, float(nominal[0]))
-                continue
-            array = _get(model, attribute)
-            for slot, value in zip(slots, nominal, strict=True):
-                array[slot] = value
+            else:
+                _get(model, attribute)[index] = nominal
             if inertia is not None:
-                for slot, value in zip(slots, inertia, strict=True):
-                    model.body_inertia[slot[0]] = value
+                model.body_inertia[index[0]] = inertia
+        if data is not None and self.derived:
+            mujoco.mj_setConst(model, data)
 
     def apply(self, model: mujoco.MjModel, data: mujoco.MjData, values: Mapping[str, float]):
-        """Restore the nominal model, then write ``values`` (a full, checked draw)."""
-        self.restore(model)
-        for p, slots, nominal, inertia in self._items():
+        """Write ``values`` (a full, checked draw), each computed from the nominal model."""
+        for p, attribute, index, nominal, inertia in self._plan:
             value = values[p.name]
-            attribute = FIELDS[p.field].attribute
             if p.field == "floor_tilt":
                 g = float(np.linalg.norm(nominal))
                 angle = math.radians(value)
                 model.opt.gravity[:] = (-g * math.sin(angle), 0.0, -g * math.cos(angle))
                 continue
-            new = nominal * value if p.mode == SCALE else np.full(len(nominal), value)
-            if slots == [()]:
-                _set_scalar(model, attribute, float(new[0]))
+            new = nominal * value if p.mode == SCALE else value
+            if index is None:
+                _set_scalar(
+                    model, attribute, float(nominal[0] * value if p.mode == SCALE else value)
+                )
                 continue
-            array = _get(model, attribute)
-            for slot, v in zip(slots, new, strict=True):
-                array[slot] = v
+            _get(model, attribute)[index] = new
             if inertia is not None:
-                ratio = new / nominal
-                for slot, base, r in zip(slots, inertia, ratio, strict=True):
-                    model.body_inertia[slot[0]] = base * r
+                ratio = (new if p.mode == SCALE else np.full(len(nominal), value)) / nominal
+                model.body_inertia[index[0]] = inertia * ratio[:, None]
         if self.derived:
             mujoco.mj_setConst(model, data)
-
-    def _items(self):
-        return zip(self.parameters, self.slots, self.nominal, self.nominal_inertia, strict=True)
 
 
 def _check_range(p: Parameter, nominal: np.ndarray, low=None, high=None) -> None:
