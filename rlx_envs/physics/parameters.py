@@ -303,7 +303,7 @@ class Binding:
         for p, slots in zip(self.parameters, self.slots, strict=True):
             attribute = FIELDS[p.field].attribute
             current = np.asarray(_get(model, attribute))
-            index = None if slots == [()] else tuple(np.array(axis) for axis in zip(*slots))
+            index = None if slots == [()] else tuple(np.array(a) for a in zip(*slots, strict=True))
             nominal = current.reshape(1).copy() if index is None else current[index].copy()
             inertia = None
             if p.field == "body_mass" and p.scale_inertia:
