@@ -1,4 +1,4 @@
-"""Batched figures for ``python -m rlx_envs perf --batched``: steps/s by batch size, and memory."""
+"""Batched figures for ``python -m rlx_envs perf``: steps/s by batch size, and memory."""
 
 from __future__ import annotations
 

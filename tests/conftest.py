@@ -1,8 +1,9 @@
-"""Test setup: headless pygame, hypothesis profile, and shared helpers."""
+"""Test setup: headless pygame and MuJoCo, hypothesis profile."""
 
 import os
 
 os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("MUJOCO_GL", "egl")  # headless MuJoCo rendering
 os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 
 from hypothesis import settings  # noqa: E402

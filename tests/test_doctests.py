@@ -1,0 +1,22 @@
+"""The examples in docstrings run (the doctest habit of Gymnasium's wrappers)."""
+
+import doctest
+import importlib
+
+import pytest
+
+MODULES = [
+    "rlx_envs.grid.env",
+    "rlx_envs.grid.vector",
+    "rlx_envs.physics",
+    "rlx_envs.physics.distributions",
+    "rlx_envs.wrappers",
+    "rlx_envs.wrappers.physics_randomization",
+]
+
+
+@pytest.mark.parametrize("name", MODULES)
+def test_docstring_examples(name):
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
+    assert result.attempted > 0, f"{name} has no docstring example"
