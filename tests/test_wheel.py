@@ -38,6 +38,7 @@ def test_wheel_installs_and_runs_outside_the_source_tree(wheel, tmp_path):
     code = (
         "import gymnasium as gym, rlx_envs; "
         "env = gym.make('rlx/MiniMontezuma-v0'); env.reset(seed=0); "
+        "gym.make('rlx/HopperRandom-v0').reset(seed=0); "
         "print(rlx_envs.__file__); print(sorted(rlx_envs.grid.level.shipped_levels()))"
     )
     out = _run(str(python), "-c", code, cwd=tmp_path).stdout.splitlines()
