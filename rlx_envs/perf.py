@@ -19,8 +19,14 @@ SECTIONS = ("grid", "batched", "physics")
 
 
 def steps_per_second(env, steps: int, seed: int = 0) -> float:
-    """Steps per second of a single env under uniformly random actions (resets included)."""
-    actions = np.random.default_rng(seed).integers(env.action_space.n, size=steps).tolist()
+    """Steps per second of a single env under uniformly random actions (resets included).
+
+    The actions are drawn before the clock starts, from the action space seeded with ``seed``.
+    """
+    env.action_space.seed(seed)
+    actions = [env.action_space.sample() for _ in range(steps)]
+    if isinstance(env.action_space, gym.spaces.Discrete):
+        actions = [int(a) for a in actions]
     env.reset(seed=seed)
     start = time.perf_counter()
     for a in actions:

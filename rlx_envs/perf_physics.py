@@ -14,20 +14,7 @@ import time
 import gymnasium as gym
 import numpy as np
 
-
-def _steps_per_second(env, steps: int, seed: int = 0) -> float:
-    actions = np.random.default_rng(seed).uniform(-1, 1, size=(steps, *env.action_space.shape))
-    env.reset(seed=seed)
-    start = time.perf_counter()
-    for a in actions:
-        _, _, terminated, truncated, _ = env.step(a)
-        if terminated or truncated:
-            env.reset()
-    return steps / (time.perf_counter() - start)
-
-
-def _best_of(measure, rounds: int) -> float:
-    return max(measure() for _ in range(rounds))
+from rlx_envs.perf import steps_per_second
 
 
 def step_rates(steps: int, rounds: int = 3) -> tuple[float, float]:
@@ -35,8 +22,8 @@ def step_rates(steps: int, rounds: int = 3) -> tuple[float, float]:
     plain, randomized = gym.make("Hopper-v5"), gym.make("rlx/HopperRandom-v0")
     a, b = [], []
     for _ in range(rounds):  # interleaved, so that both see the same machine load
-        a.append(_steps_per_second(plain, steps))
-        b.append(_steps_per_second(randomized, steps))
+        a.append(steps_per_second(plain, steps))
+        b.append(steps_per_second(randomized, steps))
     return max(a), max(b)
 
 
