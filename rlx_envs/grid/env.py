@@ -136,6 +136,8 @@ class MiniMontezumaEnv(gym.Env):
     """
 
     metadata = {"render_modes": list(RENDER_MODES), "render_fps": 15}
+    #: Every step's info carries a hashable int tuple ``cell`` (the bonus wrappers count it).
+    provides_cell = True
 
     def __init__(
         self,

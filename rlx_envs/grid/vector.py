@@ -42,6 +42,8 @@ class MiniMontezumaVectorEnv(VectorEnv):
     """
 
     metadata = {"render_modes": ["rgb_array", "ansi"], "autoreset_mode": AutoresetMode.NEXT_STEP}
+    #: ``info["cell"]`` is an (N, 5) int array of the single env's cell tuples.
+    provides_cell = True
 
     def __init__(
         self,

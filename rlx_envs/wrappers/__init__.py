@@ -1,8 +1,41 @@
-"""User-facing wrappers of rlx-envs.
+"""User-facing wrappers of rlx-envs: exploration bonuses (each with a ``Vector`` twin for vector
+envs, sharing one estimator across the batch) and physics randomization.
 
->>> from rlx_envs.wrappers import PhysicsRandomization
+>>> from rlx_envs.wrappers import CountBonus, PhysicsRandomization, VectorCountBonus
 """
 
+from rlx_envs.wrappers.bonuses import (
+    CountBonus,
+    HashCountBonus,
+    InfoGainBonus,
+    ModelErrorBonus,
+    PredictionGainBonus,
+    PseudoCountBonus,
+    RNDBonus,
+    VectorCountBonus,
+    VectorHashCountBonus,
+    VectorInfoGainBonus,
+    VectorModelErrorBonus,
+    VectorPredictionGainBonus,
+    VectorPseudoCountBonus,
+    VectorRNDBonus,
+)
 from rlx_envs.wrappers.physics_randomization import PhysicsRandomization
 
-__all__ = ["PhysicsRandomization"]
+__all__ = [
+    "CountBonus",
+    "HashCountBonus",
+    "InfoGainBonus",
+    "ModelErrorBonus",
+    "PhysicsRandomization",
+    "PredictionGainBonus",
+    "PseudoCountBonus",
+    "RNDBonus",
+    "VectorCountBonus",
+    "VectorHashCountBonus",
+    "VectorInfoGainBonus",
+    "VectorModelErrorBonus",
+    "VectorPredictionGainBonus",
+    "VectorPseudoCountBonus",
+    "VectorRNDBonus",
+]

@@ -1,0 +1,366 @@
+"""The shared machinery of the exploration-bonus wrappers: r+ = r + beta(t) * B(s).
+
+:class:`BonusWrapper` (one env) and :class:`VectorBonusWrapper` (a vector env, with ONE
+estimator shared by every env of the batch) feed an :class:`~rlx_envs.exploration.base.Estimator`
+the transitions they see, and add what every bonus has in common: the beta schedule, optional
+running normalisation, the reward mix (or report-only with ``mix=False``), per-episode or global
+estimates, a pluggable state key, ``info`` entries, and exact saving (``state_dict``, pickling).
+The concrete bonuses (``CountBonus``, ``HashCountBonus``, ...) live in ``bonuses.py``.
+
+Every step's ``info`` carries ``extrinsic_reward``, ``intrinsic_reward`` (beta(t) times the
+normalised bonus) and the estimator's figure under its name (``count``, ``pseudo_count``,
+``prediction_error``, ``info_gain``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+from gymnasium import spaces
+from gymnasium.vector import AutoresetMode, VectorWrapper
+
+from rlx_envs.exploration.base import Batch, Estimator
+from rlx_envs.exploration.keys import hash_rows, integer_key, key_hash
+from rlx_envs.exploration.schedules import as_schedule, make_normaliser
+
+INTEGER_SPACES = (spaces.Discrete, spaces.MultiDiscrete, spaces.MultiBinary)
+
+
+def _default_key(obs, info):
+    """``info["cell"]`` where the env gives one (MiniMontezuma does), else the observation."""
+    return info["cell"] if "cell" in info else obs
+
+
+def _check_keyable(space: spaces.Space, provides_cell: bool) -> None:
+    """Refuse, at construction, observations that cannot be counted without a key function."""
+    if provides_cell or isinstance(space, INTEGER_SPACES):
+        return
+    if isinstance(space, spaces.Box) and space.dtype.kind in "iub":
+        return
+    raise ValueError(
+        f"cannot count observations of {space}: counts need integer states. Pass key=... "
+        "(a function of (obs, info) returning ints, e.g. a discretiser), or use a hash, "
+        "density or prediction bonus"
+    )
+
+
+class _Core:
+    """Schedule, normaliser, estimators and step count: the state both wrappers share."""
+
+    def __init__(
+        self,
+        make_estimator: Callable[[], Estimator],
+        beta,
+        normalize: str,
+        mix: bool,
+        per_episode: bool,
+        streams: int,
+    ):
+        self.schedule = as_schedule(beta)
+        self.normaliser = make_normaliser(normalize)
+        if not isinstance(mix, bool) or not isinstance(per_episode, bool):
+            raise TypeError("mix and per_episode must be True or False")
+        self.mix, self.per_episode = mix, per_episode
+        self.estimators = [make_estimator() for _ in range(streams if per_episode else 1)]
+        self.t = 0
+
+    def state_dict(self) -> dict:
+        return {
+            "t": self.t,
+            "normaliser": self.normaliser.state_dict(),
+            "estimators": [e.state_dict() for e in self.estimators],
+        }
+
+    def load_state_dict(self, state: dict) -> None:
+        if len(state["estimators"]) != len(self.estimators):
+            raise ValueError(
+                f"state has {len(state['estimators'])} estimators, this wrapper "
+                f"{len(self.estimators)} (per_episode and num_envs must match)"
+            )
+        self.t = int(state["t"])
+        self.normaliser.load_state_dict(dict(state["normaliser"]))
+        for estimator, saved in zip(self.estimators, state["estimators"], strict=True):
+            estimator.load_state_dict(saved)
+
+
+class BonusWrapper(gym.Wrapper):
+    """Base of the single-env bonus wrappers (see the module docstring)."""
+
+    #: Normalisation used when ``normalize`` is not given.
+    default_normalize = "none"
+
+    def __init__(
+        self,
+        env: gym.Env,
+        make_estimator: Callable[[], Estimator],
+        beta=0.1,
+        *,
+        normalize: str | None = None,
+        mix: bool = True,
+        per_episode: bool = False,
+        key: Callable[[Any, dict], Any] | None = None,
+    ):
+        gym.Wrapper.__init__(self, env)
+        self._core = _Core(
+            make_estimator, beta, normalize or self.default_normalize, mix, per_episode, 1
+        )
+        self.estimator = self._core.estimators[0]
+        needs = self.estimator.needs
+        if "keys" in needs and key is None:
+            _check_keyable(env.observation_space, getattr(env.unwrapped, "provides_cell", False))
+        if needs & {"obs", "prev_obs"}:
+            self.estimator.check_space(env.observation_space)
+        if hasattr(self.estimator, "check_actions"):
+            self.estimator.check_actions(env.action_space)
+        self._key = key or _default_key
+        self._fast = hasattr(self.estimator, "observe_one")
+        self._prev = None
+
+    @property
+    def beta(self) -> float:
+        """The bonus scale at the current step."""
+        return self._core.schedule(self._core.t)
+
+    def reset(self, *, seed: int | None = None, options: dict | None = None):
+        """Reset the env (and, with ``per_episode=True``, the estimate)."""
+        obs, info = self.env.reset(seed=seed, options=options)
+        if self._core.per_episode:
+            self.estimator.reset()
+        self._prev = obs
+        return obs, info
+
+    def step(self, action):
+        """Step, then add beta(t) times the bonus of the state reached (unless ``mix=False``)."""
+        obs, reward, terminated, truncated, info = self.env.step(action)
+        estimator, core = self.estimator, self._core
+        needs = estimator.needs
+        if self._fast:
+            key = key_hash(integer_key(self._key(obs, info))) if "keys" in needs else None
+            figure, bonus = estimator.observe_one(obs, self._prev, action, key)
+        else:
+            batch = Batch(
+                obs=np.asarray(obs)[None],
+                prev_obs=np.asarray(self._prev)[None] if "prev_obs" in needs else None,
+                actions=np.asarray(action)[None] if "actions" in needs else None,
+                keys=(
+                    np.array([key_hash(integer_key(self._key(obs, info)))], np.int64)
+                    if "keys" in needs
+                    else None
+                ),
+            )
+            figures, bonuses = estimator.observe(batch)
+            figure, bonus = float(figures[0]), float(bonuses[0])
+        intrinsic = core.schedule(core.t) * core.normaliser.one(bonus)
+        core.t += 1
+        info["extrinsic_reward"] = reward
+        info["intrinsic_reward"] = intrinsic
+        info[estimator.figure] = figure
+        self._prev = obs
+        return obs, (reward + intrinsic if core.mix else reward), terminated, truncated, info
+
+    def state_dict(self) -> dict:
+        """The estimate, schedule position and normaliser, to continue exactly elsewhere."""
+        return self._core.state_dict()
+
+    def load_state_dict(self, state: dict) -> None:
+        """Continue from :meth:`state_dict` (of a wrapper built with the same arguments)."""
+        self._core.load_state_dict(state)
+
+
+class VectorBonusWrapper(VectorWrapper):
+    """Base of the vector bonus wrappers: one estimator for the whole batch.
+
+    The transitions of a step are fed to the estimator in env order, as one batch; a step that
+    only resets an env (Gymnasium's NEXT_STEP autoreset) is not a transition and earns nothing
+    (its ``info`` masks say so). Under SAME_STEP autoreset the state reached is the episode's
+    final observation (``info["final_obs"]``), not the new episode's first one. With
+    ``per_episode=True`` each env keeps its own estimate, reset with its episodes (a loop over
+    the envs). A custom ``key`` gets the batch: ``key(obs, infos)`` returns an (N, D) int array.
+    """
+
+    default_normalize = "none"
+
+    def __init__(
+        self,
+        env: gym.vector.VectorEnv,
+        make_estimator: Callable[[], Estimator],
+        beta=0.1,
+        *,
+        normalize: str | None = None,
+        mix: bool = True,
+        per_episode: bool = False,
+        key: Callable[[Any, dict], Any] | None = None,
+    ):
+        VectorWrapper.__init__(self, env)
+        self._core = _Core(
+            make_estimator,
+            beta,
+            normalize or self.default_normalize,
+            mix,
+            per_episode,
+            env.num_envs,
+        )
+        self.estimator = self._core.estimators[0]
+        needs = self.estimator.needs
+        if "keys" in needs and key is None:
+            _check_keyable(
+                env.single_observation_space, getattr(env.unwrapped, "provides_cell", False)
+            )
+        if needs & {"obs", "prev_obs"}:
+            self.estimator.check_space(env.single_observation_space)
+        if hasattr(self.estimator, "check_actions"):
+            self.estimator.check_actions(env.single_action_space)
+        mode = env.metadata.get("autoreset_mode", AutoresetMode.NEXT_STEP)
+        self._autoreset_mode = AutoresetMode(mode)
+        self._key = key
+        self._prev = None
+        self._resetting = np.zeros(env.num_envs, bool)
+
+    @property
+    def beta(self) -> float:
+        """The bonus scale at the current step."""
+        return self._core.schedule(self._core.t)
+
+    def reset(self, *, seed=None, options: dict | None = None):
+        """Reset the envs (all, or ``options["reset_mask"]``)."""
+        obs, infos = self.env.reset(seed=seed, options=options)
+        mask = (options or {}).get("reset_mask")
+        envs = np.flatnonzero(mask) if mask is not None else np.arange(self.num_envs)
+        if self._prev is None or mask is None:
+            self._prev = obs
+        else:
+            self._prev = _set_rows(self._prev, envs, obs)
+        self._resetting[envs] = False
+        if self._core.per_episode:
+            for i in envs:
+                self._core.estimators[i].reset()
+        return obs, infos
+
+    def step(self, actions):
+        """Step every env; add the bonus of each state reached, one shared estimate."""
+        obs, rewards, terminated, truncated, infos = self.env.step(actions)
+        core = self._core
+        reached, reached_infos = obs, infos
+        done = terminated | truncated
+        if self._autoreset_mode == AutoresetMode.SAME_STEP and done.any():
+            reached, reached_infos = _final_rows(obs, infos, np.flatnonzero(done))
+        real = ~self._resetting
+        envs = np.flatnonzero(real)
+        batch = self._batch(reached, reached_infos, actions, envs)
+        if core.per_episode:
+            figures, bonuses = np.zeros(len(envs)), np.zeros(len(envs))
+            for j, i in enumerate(envs.tolist()):
+                f, b = core.estimators[i].observe(_row(batch, j))
+                figures[j], bonuses[j] = f[0], b[0]
+        else:
+            figures, bonuses = self.estimator.observe(batch)
+        betas = core.schedule.many(core.t + np.arange(len(envs)))
+        core.t += len(envs)
+        intrinsic = np.zeros(self.num_envs)
+        intrinsic[envs] = betas * core.normaliser.many(bonuses)
+        figure = np.zeros(self.num_envs)
+        figure[envs] = figures
+        infos = dict(infos)
+        for name, value in (
+            ("extrinsic_reward", np.asarray(rewards, dtype=np.float64)),
+            ("intrinsic_reward", intrinsic),
+            (self.estimator.figure, figure),
+        ):
+            infos[name], infos[f"_{name}"] = value, real.copy()
+        if core.mix:
+            rewards = rewards + intrinsic
+        self._after_step(obs, done)
+        return obs, rewards, terminated, truncated, infos
+
+    def _after_step(self, obs, done: np.ndarray) -> None:
+        self._prev = obs
+        if self._core.per_episode:  # an env that finished starts its next episode afresh
+            for i in np.flatnonzero(done).tolist():
+                self._core.estimators[i].reset()
+        if self._autoreset_mode == AutoresetMode.NEXT_STEP:
+            self._resetting = done.copy()  # their next step only resets them
+
+    def _batch(self, reached, infos: dict, actions, envs: np.ndarray) -> Batch:
+        needs = self.estimator.needs
+        keys = None
+        if "keys" in needs:
+            if self._key is not None:
+                rows = np.asarray(self._key(reached, infos))
+            else:
+                rows = infos["cell"] if "cell" in infos else reached
+            rows = np.asarray(rows)
+            if rows.dtype.kind not in "iub":
+                raise TypeError(f"state keys must be integers, got dtype {rows.dtype}")
+            keys = hash_rows(rows.reshape(len(rows), -1)[envs])
+        return Batch(
+            obs=_take(reached, envs) if "obs" in needs else None,
+            prev_obs=_take(self._prev, envs) if "prev_obs" in needs else None,
+            actions=np.asarray(actions)[envs] if "actions" in needs else None,
+            keys=keys,
+        )
+
+    def state_dict(self) -> dict:
+        """The shared estimate, schedule position and normaliser."""
+        return self._core.state_dict()
+
+    def load_state_dict(self, state: dict) -> None:
+        """Continue from :meth:`state_dict` (of a wrapper built with the same arguments)."""
+        self._core.load_state_dict(state)
+
+
+def _take(obs, envs: np.ndarray):
+    if isinstance(obs, dict):
+        return {k: np.asarray(v)[envs] for k, v in obs.items()}
+    return np.asarray(obs)[envs]
+
+
+def _set_rows(old, envs: np.ndarray, new):
+    if isinstance(old, dict):
+        return {k: _set_rows(old[k], envs, new[k]) for k in old}
+    out = np.array(old, copy=True)
+    out[envs] = np.asarray(new)[envs]
+    return out
+
+
+def _final_rows(obs, infos: dict, done: np.ndarray):
+    """Observations and infos with the finished envs' final ones in place (SAME_STEP)."""
+    reached = _copy(obs)
+    for i in done.tolist():
+        final = infos["final_obs"][i]
+        if isinstance(reached, dict):
+            for k in reached:
+                reached[k][i] = final[k]
+        else:
+            reached[i] = final
+    reached_infos = dict(infos)
+    final_info = infos.get("final_info", {})
+    if "cell" in final_info:
+        cells = np.array(infos["cell"], copy=True)
+        cells[done] = np.asarray(final_info["cell"])[done]
+        reached_infos["cell"] = cells
+    return reached, reached_infos
+
+
+def _copy(obs):
+    if isinstance(obs, dict):
+        return {k: np.array(v, copy=True) for k, v in obs.items()}
+    return np.array(obs, copy=True)
+
+
+def _row(batch: Batch, j: int) -> Batch:
+    def pick(x):
+        if x is None:
+            return None
+        if isinstance(x, dict):
+            return {k: v[j : j + 1] for k, v in x.items()}
+        return x[j : j + 1]
+
+    return Batch(
+        obs=pick(batch.obs),
+        prev_obs=pick(batch.prev_obs),
+        actions=pick(batch.actions),
+        keys=pick(batch.keys),
+    )

@@ -1,0 +1,577 @@
+"""The exploration-bonus wrappers, one per estimator, each with its vector twin.
+
+Each single-env wrapper ``XBonus`` has a twin ``VectorXBonus`` taking the same arguments and
+sharing ONE estimator among all envs of a vector env. The common options (``normalize``,
+``mix``, ``per_episode``, ``key``) are those of :class:`~rlx_envs.wrappers.bonus.BonusWrapper`.
+
+Change history: 0.1.0, first version.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from gymnasium import spaces
+from gymnasium.utils import RecordConstructorArgs
+
+from rlx_envs.exploration.bnn import InfoGain
+from rlx_envs.exploration.counts import ExactCounts, SimHashCounts
+from rlx_envs.exploration.density import CTSDensity, EmpiricalDensity
+from rlx_envs.exploration.predictors import RND, ForwardModelError
+from rlx_envs.exploration.pseudo_counts import PredictionGain, PseudoCounts
+
+from .bonus import BonusWrapper, VectorBonusWrapper
+
+
+class CountBonus(BonusWrapper, RecordConstructorArgs):
+    """r+ = r + beta / sqrt(N(s')) from exact visit counts (or another classic form).
+
+    Counts the state key of every state reached: ``info["cell"]`` where the env gives one
+    (MiniMontezuma's (room, x, y, keys, used objects)), else the observation, which must then be
+    integer; pass ``key=`` to count something else (a discretiser of continuous observations).
+
+    Args:
+        env: the env.
+        beta: bonus scale, a number or a schedule (``Constant``, ``Linear``, ``Exponential``).
+        form: "mbie" (beta/sqrt(N), MBIE-EB), "beb" (beta/N) or "ucb" (beta sqrt(2 ln t / N)).
+        count: "state" (N(s')) or "state_action" (N(s', a), discrete actions).
+        **options: ``normalize``, ``mix``, ``per_episode``, ``key`` (see ``BonusWrapper``).
+
+    Example:
+        >>> import gymnasium as gym
+        >>> import rlx_envs
+        >>> from rlx_envs.wrappers import CountBonus
+        >>> env = CountBonus(gym.make("rlx/MiniMontezumaFirstRoom-v0"), beta=0.1)
+        >>> obs, info = env.reset(seed=0)
+        >>> obs, reward, terminated, truncated, info = env.step(0)
+        >>> info["count"], round(info["intrinsic_reward"], 3), reward == info["intrinsic_reward"]
+        (1.0, 0.1, True)
+    """
+
+    def __init__(self, env, beta=0.1, *, form: str = "mbie", count: str = "state", **options):
+        RecordConstructorArgs.__init__(self, beta=beta, form=form, count=count, **options)
+        BonusWrapper.__init__(self, env, lambda: ExactCounts(form, count), beta, **options)
+
+
+class VectorCountBonus(VectorBonusWrapper, RecordConstructorArgs):
+    """:class:`CountBonus` for a vector env: one count table for all envs, no loop over envs."""
+
+    def __init__(self, env, beta=0.1, *, form: str = "mbie", count: str = "state", **options):
+        RecordConstructorArgs.__init__(self, beta=beta, form=form, count=count, **options)
+        VectorBonusWrapper.__init__(self, env, lambda: ExactCounts(form, count), beta, **options)
+
+
+class HashCountBonus(BonusWrapper, RecordConstructorArgs):
+    """r+ = r + beta / sqrt(n(phi(s'))) with phi a SimHash code (Tang et al. 2016).
+
+    Args:
+        env: an env with Box observations (vectors, or images with ``image=True``).
+        beta: bonus scale or schedule.
+        k: code length in bits; ``image``, ``downsample``: frame preprocessing; ``table``:
+            "exact" or "sketch" (count-min); ``form``: as :class:`CountBonus`; ``seed``: of the
+            projection. See :class:`~rlx_envs.exploration.counts.SimHashCounts`.
+        **options: ``normalize``, ``mix``, ``per_episode``.
+
+    Example:
+        >>> import gymnasium as gym
+        >>> import rlx_envs
+        >>> from rlx_envs.wrappers import HashCountBonus
+        >>> env = HashCountBonus(gym.make("rlx/MiniMontezuma-v0", obs_mode="ram"), k=32)
+        >>> _ = env.reset(seed=0)
+        >>> env.step(0)[4]["count"]
+        1.0
+    """
+
+    def __init__(
+        self,
+        env,
+        beta=0.1,
+        *,
+        k: int = 64,
+        image: bool | None = None,
+        downsample: int = 2,
+        table: str = "exact",
+        form: str = "mbie",
+        seed: int = 0,
+        **options,
+    ):
+        RecordConstructorArgs.__init__(
+            self,
+            beta=beta,
+            k=k,
+            image=image,
+            downsample=downsample,
+            table=table,
+            form=form,
+            seed=seed,
+            **options,
+        )
+        BonusWrapper.__init__(
+            self,
+            env,
+            lambda: SimHashCounts(k, form, image, downsample, table, seed=seed),
+            beta,
+            **options,
+        )
+
+
+class VectorHashCountBonus(VectorBonusWrapper, RecordConstructorArgs):
+    """:class:`HashCountBonus` for a vector env: one code table, codes computed for the batch."""
+
+    def __init__(
+        self,
+        env,
+        beta=0.1,
+        *,
+        k: int = 64,
+        image: bool | None = None,
+        downsample: int = 2,
+        table: str = "exact",
+        form: str = "mbie",
+        seed: int = 0,
+        **options,
+    ):
+        RecordConstructorArgs.__init__(
+            self,
+            beta=beta,
+            k=k,
+            image=image,
+            downsample=downsample,
+            table=table,
+            form=form,
+            seed=seed,
+            **options,
+        )
+        VectorBonusWrapper.__init__(
+            self,
+            env,
+            lambda: SimHashCounts(k, form, image, downsample, table, seed=seed),
+            beta,
+            **options,
+        )
+
+
+# -- density models: pseudo-counts and prediction gain -------------------------------------------
+def density_model(model, space, levels: int | None, image_size: tuple[int, int]):
+    """A density model for observations of ``space``: "cts", "empirical" or a factory."""
+    if callable(model):
+        return model()
+    if model == "empirical":
+        return EmpiricalDensity()
+    if model != "cts":
+        raise ValueError(
+            f"unknown density model {model!r}; valid: ['cts', 'empirical'] or a "
+            "callable returning a DensityModel"
+        )
+    if isinstance(space, spaces.Box) and len(space.shape) == 3 and space.dtype == np.uint8:
+        return CTSDensity(image_size=image_size, levels=levels or 8)
+    if isinstance(space, spaces.Box) and len(space.shape) == 2 and space.dtype.kind in "iub":
+        return CTSDensity(shape=space.shape, levels=levels or int(space.high.max()) + 1)
+    raise ValueError(
+        f"model='cts' takes (H, W) integer grids or (H, W, C) uint8 frames, got {space}; "
+        "use model='empirical' or pass a DensityModel factory"
+    )
+
+
+class PseudoCountBonus(BonusWrapper, RecordConstructorArgs):
+    """r+ = r + beta / sqrt(N_hat(s') + 0.01), N_hat a pseudo-count (Bellemare et al. 2016).
+
+    A density model rho is fit online to the states seen: for each state reached, rho(s) before
+    and the recoding probability rho'(s) after one update give N_hat = rho (1 - rho') / (rho' -
+    rho). See :mod:`rlx_envs.exploration.pseudo_counts`.
+
+    Args:
+        env: the env.
+        beta: bonus scale or schedule.
+        model: "cts" (default: a CTS-style model of grids or of frames preprocessed to
+            ``image_size`` with ``levels`` grey levels), "empirical" (exact counts: the
+            pseudo-count equals the visit count) or a callable returning a density model.
+        levels, image_size: see ``model``.
+        **options: ``normalize``, ``mix``, ``per_episode``.
+
+    Example:
+        >>> import gymnasium as gym
+        >>> import rlx_envs
+        >>> from rlx_envs.wrappers import PseudoCountBonus
+        >>> env = PseudoCountBonus(gym.make("rlx/MiniMontezumaFirstRoom-v0", obs_mode="symbolic"))
+        >>> _ = env.reset(seed=0)
+        >>> info = env.step(0)[4]
+        >>> 0 <= info["pseudo_count"] < 1, info["intrinsic_reward"] > 0
+        (True, True)
+    """
+
+    def __init__(
+        self,
+        env,
+        beta=0.05,
+        *,
+        model="cts",
+        levels: int | None = None,
+        image_size: tuple[int, int] = (42, 42),
+        **options,
+    ):
+        RecordConstructorArgs.__init__(
+            self, beta=beta, model=model, levels=levels, image_size=image_size, **options
+        )
+        space = env.observation_space
+        BonusWrapper.__init__(
+            self,
+            env,
+            lambda: PseudoCounts(density_model(model, space, levels, image_size)),
+            beta,
+            **options,
+        )
+
+
+class VectorPseudoCountBonus(VectorBonusWrapper, RecordConstructorArgs):
+    """:class:`PseudoCountBonus` for a vector env: one density model, fed the batch in env order
+    (a loop over the envs: each update changes the next probability)."""
+
+    def __init__(
+        self,
+        env,
+        beta=0.05,
+        *,
+        model="cts",
+        levels: int | None = None,
+        image_size: tuple[int, int] = (42, 42),
+        **options,
+    ):
+        RecordConstructorArgs.__init__(
+            self, beta=beta, model=model, levels=levels, image_size=image_size, **options
+        )
+        space = env.single_observation_space
+        VectorBonusWrapper.__init__(
+            self,
+            env,
+            lambda: PseudoCounts(density_model(model, space, levels, image_size)),
+            beta,
+            **options,
+        )
+
+
+class PredictionGainBonus(BonusWrapper, RecordConstructorArgs):
+    """Pseudo-counts from the prediction gain PG = log rho'(s) - log rho(s) (Ostrovski et al.
+    2017): N_hat = 1 / (exp(c n^-1/2 PG+) - 1), bonus beta / sqrt(N_hat + 0.01).
+
+    Args: as :class:`PseudoCountBonus`, plus ``c``, the prediction-gain scale.
+    """
+
+    def __init__(
+        self,
+        env,
+        beta=0.05,
+        *,
+        model="cts",
+        c: float = 0.1,
+        levels: int | None = None,
+        image_size: tuple[int, int] = (42, 42),
+        **options,
+    ):
+        RecordConstructorArgs.__init__(
+            self, beta=beta, model=model, c=c, levels=levels, image_size=image_size, **options
+        )
+        space = env.observation_space
+        BonusWrapper.__init__(
+            self,
+            env,
+            lambda: PredictionGain(density_model(model, space, levels, image_size), c),
+            beta,
+            **options,
+        )
+
+
+class VectorPredictionGainBonus(VectorBonusWrapper, RecordConstructorArgs):
+    """:class:`PredictionGainBonus` for a vector env (one model, the batch in env order)."""
+
+    def __init__(
+        self,
+        env,
+        beta=0.05,
+        *,
+        model="cts",
+        c: float = 0.1,
+        levels: int | None = None,
+        image_size: tuple[int, int] = (42, 42),
+        **options,
+    ):
+        RecordConstructorArgs.__init__(
+            self, beta=beta, model=model, c=c, levels=levels, image_size=image_size, **options
+        )
+        space = env.single_observation_space
+        VectorBonusWrapper.__init__(
+            self,
+            env,
+            lambda: PredictionGain(density_model(model, space, levels, image_size), c),
+            beta,
+            **options,
+        )
+
+
+# -- learned predictors: model error, RND, information gain --------------------------------------
+class ModelErrorBonus(BonusWrapper, RecordConstructorArgs):
+    """r+ = r + beta * e(s, a, s') / max e: a forward model's prediction error (Stadie, Levine and
+    Abbeel 2015), normalised by its decaying maximum (``normalize="max"``), as in the paper.
+
+    Args:
+        env: the env (Box or Discrete observations; Discrete or Box actions).
+        beta: bonus scale or schedule.
+        **kwargs: of :class:`~rlx_envs.exploration.predictors.ForwardModelError` (``features``,
+            ``hidden``, ``lr``, ``updates``, ``seed``) and the common options.
+    """
+
+    default_normalize = "max"
+
+    def __init__(
+        self,
+        env,
+        beta=0.1,
+        *,
+        features: int = 64,
+        hidden=(64, 64),
+        lr: float = 1e-3,
+        updates: int = 1,
+        seed: int = 0,
+        **options,
+    ):
+        RecordConstructorArgs.__init__(
+            self,
+            beta=beta,
+            features=features,
+            hidden=hidden,
+            lr=lr,
+            updates=updates,
+            seed=seed,
+            **options,
+        )
+        obs, act = env.observation_space, env.action_space
+        BonusWrapper.__init__(
+            self,
+            env,
+            lambda: ForwardModelError(
+                obs, act, features=features, hidden=hidden, lr=lr, updates=updates, seed=seed
+            ),
+            beta,
+            **options,
+        )
+
+
+class VectorModelErrorBonus(VectorBonusWrapper, RecordConstructorArgs):
+    """:class:`ModelErrorBonus` for a vector env: one model, trained on the batch in env order."""
+
+    default_normalize = "max"
+
+    def __init__(
+        self,
+        env,
+        beta=0.1,
+        *,
+        features: int = 64,
+        hidden=(64, 64),
+        lr: float = 1e-3,
+        updates: int = 1,
+        seed: int = 0,
+        **options,
+    ):
+        RecordConstructorArgs.__init__(
+            self,
+            beta=beta,
+            features=features,
+            hidden=hidden,
+            lr=lr,
+            updates=updates,
+            seed=seed,
+            **options,
+        )
+        obs, act = env.single_observation_space, env.single_action_space
+        VectorBonusWrapper.__init__(
+            self,
+            env,
+            lambda: ForwardModelError(
+                obs, act, features=features, hidden=hidden, lr=lr, updates=updates, seed=seed
+            ),
+            beta,
+            **options,
+        )
+
+
+class RNDBonus(BonusWrapper, RecordConstructorArgs):
+    """r+ = r + beta * ||f_hat(s') - f(s')||^2 / std: random network distillation (Burda et al.
+    2018), the error normalised by its running standard deviation (``normalize="std"``).
+
+    Args:
+        env: the env (Box or Discrete observations).
+        beta: bonus scale or schedule.
+        **kwargs: of :class:`~rlx_envs.exploration.predictors.RND` (``features``, ``hidden``,
+            ``lr``, ``updates``, ``seed``) and the common options.
+    """
+
+    default_normalize = "std"
+
+    def __init__(
+        self,
+        env,
+        beta=0.1,
+        *,
+        features: int = 64,
+        hidden=(64, 64),
+        lr: float = 1e-3,
+        updates: int = 1,
+        seed: int = 0,
+        **options,
+    ):
+        RecordConstructorArgs.__init__(
+            self,
+            beta=beta,
+            features=features,
+            hidden=hidden,
+            lr=lr,
+            updates=updates,
+            seed=seed,
+            **options,
+        )
+        obs = env.observation_space
+        BonusWrapper.__init__(
+            self,
+            env,
+            lambda: RND(obs, features=features, hidden=hidden, lr=lr, updates=updates, seed=seed),
+            beta,
+            **options,
+        )
+
+
+class VectorRNDBonus(VectorBonusWrapper, RecordConstructorArgs):
+    """:class:`RNDBonus` for a vector env: one predictor, trained on the batch in env order."""
+
+    default_normalize = "std"
+
+    def __init__(
+        self,
+        env,
+        beta=0.1,
+        *,
+        features: int = 64,
+        hidden=(64, 64),
+        lr: float = 1e-3,
+        updates: int = 1,
+        seed: int = 0,
+        **options,
+    ):
+        RecordConstructorArgs.__init__(
+            self,
+            beta=beta,
+            features=features,
+            hidden=hidden,
+            lr=lr,
+            updates=updates,
+            seed=seed,
+            **options,
+        )
+        obs = env.single_observation_space
+        VectorBonusWrapper.__init__(
+            self,
+            env,
+            lambda: RND(obs, features=features, hidden=hidden, lr=lr, updates=updates, seed=seed),
+            beta,
+            **options,
+        )
+
+
+class InfoGainBonus(BonusWrapper, RecordConstructorArgs):
+    """r+ = r + beta * KL(q(theta | phi') || q(theta | phi)) / median: VIME's information gain
+    (Houthooft et al. 2016) from a Bayesian neural network dynamics model, normalised by the
+    median of recent KLs inside the estimator (so ``normalize`` defaults to "none").
+
+    Args:
+        env: the env (Box or Discrete observations; Discrete or Box actions).
+        beta: bonus scale or schedule.
+        **kwargs: of :class:`~rlx_envs.exploration.bnn.InfoGain` (``features``, ``hidden``,
+            ``lr``, ``updates``, ``window``, ``seed``) and the common options.
+    """
+
+    def __init__(
+        self,
+        env,
+        beta=0.1,
+        *,
+        features: int = 64,
+        hidden=(32,),
+        lr: float = 0.1,
+        updates: int = 1,
+        window: int = 1000,
+        seed: int = 0,
+        **options,
+    ):
+        RecordConstructorArgs.__init__(
+            self,
+            beta=beta,
+            features=features,
+            hidden=hidden,
+            lr=lr,
+            updates=updates,
+            window=window,
+            seed=seed,
+            **options,
+        )
+        obs, act = env.observation_space, env.action_space
+        BonusWrapper.__init__(
+            self,
+            env,
+            lambda: InfoGain(
+                obs,
+                act,
+                features=features,
+                hidden=hidden,
+                lr=lr,
+                updates=updates,
+                window=window,
+                seed=seed,
+            ),
+            beta,
+            **options,
+        )
+
+
+class VectorInfoGainBonus(VectorBonusWrapper, RecordConstructorArgs):
+    """:class:`InfoGainBonus` for a vector env: one BNN, updated on the batch in env order."""
+
+    def __init__(
+        self,
+        env,
+        beta=0.1,
+        *,
+        features: int = 64,
+        hidden=(32,),
+        lr: float = 0.1,
+        updates: int = 1,
+        window: int = 1000,
+        seed: int = 0,
+        **options,
+    ):
+        RecordConstructorArgs.__init__(
+            self,
+            beta=beta,
+            features=features,
+            hidden=hidden,
+            lr=lr,
+            updates=updates,
+            window=window,
+            seed=seed,
+            **options,
+        )
+        obs, act = env.single_observation_space, env.single_action_space
+        VectorBonusWrapper.__init__(
+            self,
+            env,
+            lambda: InfoGain(
+                obs,
+                act,
+                features=features,
+                hidden=hidden,
+                lr=lr,
+                updates=updates,
+                window=window,
+                seed=seed,
+            ),
+            beta,
+            **options,
+        )
