@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     perf = sub.add_parser("perf", help="measure speed against MiniGrid in the same run")
     perf.add_argument("--steps", type=int, default=20_000, help="steps per single-env figure")
     perf.add_argument("--env", default="rlx/MiniMontezuma-v0")
-    perf.add_argument("--only", action="append", choices=["grid", "batched", "physics"],
+    perf.add_argument("--only", action="append", choices=["grid", "batched", "physics", "bonus"],
                       help="run only this section (repeatable; default: all)")  # fmt: skip
     perf.set_defaults(run=_perf)
 

@@ -14,8 +14,9 @@ import gymnasium as gym
 import numpy as np
 
 OBS_MODES = ("ram", "symbolic", "pixels", "dict")
-#: Sections of the report, in order: MiniMontezuma single env, batched, physics randomization.
-SECTIONS = ("grid", "batched", "physics")
+#: Sections of the report, in order: MiniMontezuma single env, batched, physics randomization,
+#: exploration bonuses.
+SECTIONS = ("grid", "batched", "physics", "bonus")
 
 
 def steps_per_second(env, steps: int, seed: int = 0) -> float:
@@ -84,6 +85,10 @@ def main(args) -> int:
         from rlx_envs.perf_physics import physics_table
 
         physics_table(max(1000, steps // 4))
+    if "bonus" in sections:
+        from rlx_envs.perf_bonus import bonus_tables
+
+        bonus_tables()
     return 0
 
 

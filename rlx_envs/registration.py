@@ -43,6 +43,12 @@ ENVS: tuple[tuple[str, str, dict, int, str], ...] = (
      "HalfCheetah-v5 with the EPOpt table's mean physics, fixed"),
     ("rlx/HalfCheetahExtreme-v0", _CHEETAH, {"variant": "extreme"}, 1_000,
      "HalfCheetah-v5 with physics drawn outside EPOpt's training ranges"),
+    # The diagnostics end their own episodes (Chain: N + 9 steps, DeepSea: N); the limit is a
+    # backstop far above those horizons for any size in use (gym.make(max_episode_steps=...)).
+    ("rlx/Chain-v0", "rlx_envs.diagnostic.chain:ChainEnv", {}, 10_000,
+     "Osband et al. 2016's n-state chain: 0.001 at the near end, 1 at the far end; N + 9 steps"),
+    ("rlx/DeepSea-v0", "rlx_envs.diagnostic.deep_sea:DeepSeaEnv", {}, 10_000,
+     "bsuite's DeepSea: N x N, +1 only for N moves right, action meaning scrambled per cell"),
 )  # fmt: skip
 
 

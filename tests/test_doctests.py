@@ -6,11 +6,21 @@ import importlib
 import pytest
 
 MODULES = [
+    "rlx_envs.diagnostic.chain",
+    "rlx_envs.diagnostic.deep_sea",
+    "rlx_envs.exploration.bnn",
+    "rlx_envs.exploration.counts",
+    "rlx_envs.exploration.density",
+    "rlx_envs.exploration.networks",
+    "rlx_envs.exploration.predictors",
+    "rlx_envs.exploration.pseudo_counts",
+    "rlx_envs.exploration.schedules",
     "rlx_envs.grid.env",
     "rlx_envs.grid.vector",
     "rlx_envs.physics",
     "rlx_envs.physics.distributions",
     "rlx_envs.wrappers",
+    "rlx_envs.wrappers.bonuses",
     "rlx_envs.wrappers.physics_randomization",
 ]
 

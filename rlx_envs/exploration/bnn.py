@@ -156,6 +156,16 @@ class InfoGain(NeuralEstimator):
     estimate the expected log-likelihood at each step. The figure is the raw KL; the bonus is the
     KL divided by the median of the last ``window`` KLs (this one included) when
     ``normalise="median"``, with the median floored at ``median_eps``, else the raw KL.
+
+    Example:
+        >>> import numpy as np
+        >>> from gymnasium import spaces
+        >>> from rlx_envs.exploration.base import Batch
+        >>> vime = InfoGain(spaces.Box(0.0, 1.0, (3,)), spaces.Discrete(2), hidden=(8,), seed=0)
+        >>> obs = np.eye(3)
+        >>> kl, bonus = vime.observe(Batch(obs=obs, prev_obs=obs[::-1], actions=np.array([0, 1, 0])))
+        >>> bool(np.all(kl > 0)), bonus.shape
+        (True, (3,))
     """
 
     figure = "info_gain"

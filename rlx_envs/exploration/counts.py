@@ -54,6 +54,13 @@ class ExactCounts(Estimator):
     Args:
         form: "mbie" (default), "beb" or "ucb".
         count: "state" (default) or "state_action" (N(s, a) for the action that led to s').
+
+    Example:
+        >>> import numpy as np
+        >>> from rlx_envs.exploration.base import Batch
+        >>> figures, bonuses = ExactCounts("beb").observe(Batch(obs=None, keys=np.array([7, 7, 9])))
+        >>> figures.tolist(), bonuses.tolist()
+        ([1.0, 2.0, 1.0], [1.0, 0.5, 1.0])
     """
 
     figure = "count"

@@ -121,6 +121,13 @@ class EmpiricalDensity(DensityModel):
     States are told apart by the bytes of the array together with its shape and dtype, so
     ``np.int64(1)`` and ``np.uint8(1)`` are different states. Memory grows with the number of
     distinct states.
+
+    Example:
+        >>> import numpy as np
+        >>> model = EmpiricalDensity()
+        >>> _ = model.log_prob_and_update(np.array([3]))
+        >>> [round(float(np.exp(v)), 3) for v in model.log_prob_and_update(np.array([3]))]
+        [0.5, 0.667]
     """
 
     def __init__(self):

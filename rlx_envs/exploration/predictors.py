@@ -282,6 +282,15 @@ class RND(NeuralEstimator):
     clipped to ``[-obs_clip, obs_clip]``, as in the paper (statistics updated with s' before it is
     normalised). The raw bonus of a transition is ``mean((predictor(s') - target(s'))**2)``
     computed *before* the ``updates`` Adam steps on that same error.
+
+    Example:
+        >>> import numpy as np
+        >>> from gymnasium import spaces
+        >>> from rlx_envs.exploration.base import Batch
+        >>> rnd = RND(spaces.Box(0.0, 1.0, (4,)), features=8, hidden=(8,), seed=0)
+        >>> figures, bonuses = rnd.observe(Batch(obs=np.eye(4)))
+        >>> figures.shape, bool(np.all(bonuses >= 0))
+        ((4,), True)
     """
 
     figure = "prediction_error"

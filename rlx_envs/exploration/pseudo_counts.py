@@ -142,6 +142,14 @@ class PseudoCounts(_DensityEstimator):
 
     Args:
         model: the density model (updated in place).
+
+    Example:
+        >>> import numpy as np
+        >>> from rlx_envs.exploration.base import Batch
+        >>> from rlx_envs.exploration.density import EmpiricalDensity
+        >>> figures, _ = PseudoCounts(EmpiricalDensity()).observe(Batch(obs=np.array([[1], [1], [2], [1]])))
+        >>> [round(float(f), 9) for f in figures]  # the visits before each one, exactly
+        [0.0, 1.0, 0.0, 2.0]
     """
 
     def observe(self, batch: Batch) -> tuple[np.ndarray, np.ndarray]:

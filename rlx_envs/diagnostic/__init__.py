@@ -1,0 +1,18 @@
+"""Tiny tabular diagnostics for deep exploration: Osband et al.'s chain and bsuite's DeepSea.
+
+Both are registered with Gymnasium (``rlx/Chain-v0``, ``rlx/DeepSea-v0``) and step in plain Python.
+On both, epsilon-greedy needs a number of episodes exponential in the size N; see
+``docs/envs/diagnostic.md``.
+
+>>> import gymnasium as gym
+>>> import rlx_envs
+>>> env = gym.make("rlx/DeepSea-v0", size=5, obs_mode="onehot")
+>>> obs, info = env.reset(seed=0)
+>>> obs.shape, info
+((5, 5), {'cell': (0, 0)})
+"""
+
+from rlx_envs.diagnostic.chain import ChainEnv
+from rlx_envs.diagnostic.deep_sea import DeepSeaEnv
+
+__all__ = ["ChainEnv", "DeepSeaEnv"]
