@@ -29,7 +29,7 @@ ENV = "rlx/MiniMontezumaHazards-v0"
 
 
 class OneStepReplay(gym.Env):
-    """Replays recorded transitions, one per episode: reset gives s, step gives s' (and its cell)."""
+    """Replays transitions, one per episode: reset gives s, step gives s' (and its cell)."""
 
     def __init__(self, transitions, observation_space):
         self.transitions, self.i = transitions, -1
@@ -48,8 +48,9 @@ class OneStepReplay(gym.Env):
 
 @pytest.mark.parametrize(("single", "vector", "mode", "kwargs"), FAMILY, ids=IDS)
 def test_vector_twin_equals_the_single_wrapper_on_the_same_stream(single, vector, mode, kwargs):
-    envs = vector(gym.make_vec(ENV, num_envs=3, vectorization_mode="vector_entry_point",
-                               obs_mode=mode, lives=1, max_episode_steps=9), beta=0.5, **kwargs)  # fmt: skip
+    vec = gym.make_vec(ENV, num_envs=3, vectorization_mode="vector_entry_point", obs_mode=mode,
+                       lives=1, max_episode_steps=9)  # fmt: skip
+    envs = vector(vec, beta=0.5, **kwargs)
     prev, _ = envs.reset(seed=1)
     transitions, expected = [], []
     for actions in np.random.default_rng(0).integers(8, size=(25, 3)):

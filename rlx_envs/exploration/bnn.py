@@ -163,7 +163,8 @@ class InfoGain(NeuralEstimator):
         >>> from rlx_envs.exploration.base import Batch
         >>> vime = InfoGain(spaces.Box(0.0, 1.0, (3,)), spaces.Discrete(2), hidden=(8,), seed=0)
         >>> obs = np.eye(3)
-        >>> kl, bonus = vime.observe(Batch(obs=obs, prev_obs=obs[::-1], actions=np.array([0, 1, 0])))
+        >>> batch = Batch(obs=obs, prev_obs=obs[::-1], actions=np.array([0, 1, 0]))
+        >>> kl, bonus = vime.observe(batch)
         >>> bool(np.all(kl > 0)), bonus.shape
         (True, (3,))
     """

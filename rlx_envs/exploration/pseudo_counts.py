@@ -147,7 +147,8 @@ class PseudoCounts(_DensityEstimator):
         >>> import numpy as np
         >>> from rlx_envs.exploration.base import Batch
         >>> from rlx_envs.exploration.density import EmpiricalDensity
-        >>> figures, _ = PseudoCounts(EmpiricalDensity()).observe(Batch(obs=np.array([[1], [1], [2], [1]])))
+        >>> batch = Batch(obs=np.array([[1], [1], [2], [1]]))
+        >>> figures, _ = PseudoCounts(EmpiricalDensity()).observe(batch)
         >>> [round(float(f), 9) for f in figures]  # the visits before each one, exactly
         [0.0, 1.0, 0.0, 2.0]
     """
