@@ -87,8 +87,11 @@ class ExactCounts(Estimator):
         """The scalar fast path of :meth:`observe` for one transition."""
         if self.count == "state_action":
             key = key_hash((key, *np.asarray(action).ravel().tolist()))
-        n = self.table.add_one(key)
-        return float(n), _count_bonus_one(self.form, n, self.table.total)
+        table = self.table
+        n = table.add_one(key)
+        if self.form == "mbie":  # the common case, inlined
+            return float(n), 1.0 / math.sqrt(n)
+        return float(n), _count_bonus_one(self.form, n, table.total)
 
     def reset(self) -> None:
         self.table = ExactTable()
@@ -192,7 +195,8 @@ class SimHashCounts(Estimator):
     def observe_one(self, obs, prev_obs, action, key) -> tuple[float, float]:
         """The fast path of :meth:`observe` for one transition (the same code, fewer numpy calls;
         codes of small observations are remembered, as environments revisit states)."""
-        obs = np.asarray(obs)
+        if type(obs) is not np.ndarray:
+            obs = np.asarray(obs)
         small = obs.nbytes <= _MEMO_BYTES
         code = self._memo.get(obs.tobytes()) if small else None
         if code is None:
@@ -207,8 +211,11 @@ class SimHashCounts(Estimator):
                 if len(self._memo) >= _MEMO_ENTRIES:
                     self._memo.clear()
                 self._memo[obs.tobytes()] = code
-        n = self.table.add_one(code)
-        return float(n), _count_bonus_one(self.form, n, self.table.total)
+        table = self.table
+        n = table.add_one(code)
+        if self.form == "mbie":  # the common case, inlined
+            return float(n), 1.0 / math.sqrt(n)
+        return float(n), _count_bonus_one(self.form, n, table.total)
 
     def observe(self, batch: Batch) -> tuple[np.ndarray, np.ndarray]:
         codes = self.codes(batch.obs)
