@@ -1,6 +1,7 @@
 """Every bonus wrapper and its vector twin: one stream, the same bonuses; saving; finiteness."""
 
 import copy
+import pickle
 
 import gymnasium as gym
 import numpy as np
@@ -79,7 +80,7 @@ def _run(env, actions):
 
 
 @pytest.mark.parametrize(("single", "vector", "mode", "kwargs"), FAMILY, ids=IDS)
-def test_save_mid_run_and_continue_identically(single, vector, mode, kwargs):
+def test_save_or_pickle_mid_run_and_continue_identically(single, vector, mode, kwargs):
     actions = np.random.default_rng(3).integers(8, size=120).tolist()
     env = single(gym.make(ENV, obs_mode=mode), beta=0.5, **kwargs)
     env.reset(seed=0)
@@ -87,8 +88,10 @@ def test_save_mid_run_and_continue_identically(single, vector, mode, kwargs):
     fresh = single(copy.deepcopy(env.env), beta=0.5, **kwargs)
     fresh.load_state_dict(copy.deepcopy(env.state_dict()))
     fresh._prev = env._prev
+    clone = pickle.loads(pickle.dumps(env))
     expected = _run(env, actions[60:])
     assert _run(fresh, actions[60:]) == expected
+    assert _run(clone, actions[60:]) == expected
     assert all(np.isfinite(expected)) and min(expected) >= 0
 
 
