@@ -1,8 +1,11 @@
 """The exploration-bonus wrappers, one per estimator, each with its vector twin.
 
 Each single-env wrapper ``XBonus`` has a twin ``VectorXBonus`` taking the same arguments and
-sharing ONE estimator among all envs of a vector env. The common options (``normalize``,
-``mix``, ``per_episode``, ``key``) are those of :class:`~rlx_envs.wrappers.bonus.BonusWrapper`.
+sharing ONE estimator among all envs of a vector env. A bonus's arguments and how they build its
+estimator are written once, in a small mixin (``_Counts``, ``_Hash``, ...) that both twins
+inherit; the twins differ only in their base, :class:`~rlx_envs.wrappers.bonus.BonusWrapper` or
+:class:`~rlx_envs.wrappers.bonus.VectorBonusWrapper`, whose common options (``normalize``,
+``mix``, ``per_episode``, ``key``) they take.
 
 Change history: 0.1.0, first version.
 """
@@ -22,7 +25,29 @@ from rlx_envs.exploration.pseudo_counts import PredictionGain, PseudoCounts
 from .bonus import BonusWrapper, VectorBonusWrapper
 
 
-class CountBonus(BonusWrapper, RecordConstructorArgs):
+class _Bonus:
+    """What every bonus mixin does: record its arguments, then start the wrapper base with an
+    estimator factory built from the env's (single) observation and action spaces."""
+
+    def _start(self, env, build, beta, options: dict, **arguments) -> None:
+        RecordConstructorArgs.__init__(self, beta=beta, **arguments, **options)
+        if isinstance(self, VectorBonusWrapper):
+            obs, act = env.single_observation_space, env.single_action_space
+            VectorBonusWrapper.__init__(self, env, lambda: build(obs, act), beta, **options)
+        else:
+            obs, act = env.observation_space, env.action_space
+            BonusWrapper.__init__(self, env, lambda: build(obs, act), beta, **options)
+
+
+# -- counts --------------------------------------------------------------------------------------
+class _Counts(_Bonus):
+    def __init__(self, env, beta=0.1, *, form: str = "mbie", count: str = "state", **options):
+        self._start(
+            env, lambda obs, act: ExactCounts(form, count), beta, options, form=form, count=count
+        )
+
+
+class CountBonus(_Counts, BonusWrapper, RecordConstructorArgs):
     """r+ = r + beta / sqrt(N(s')) from exact visit counts (or another classic form).
 
     Counts the state key of every state reached: ``info["cell"]`` where the env gives one
@@ -47,20 +72,40 @@ class CountBonus(BonusWrapper, RecordConstructorArgs):
         (1.0, 0.1, True)
     """
 
-    def __init__(self, env, beta=0.1, *, form: str = "mbie", count: str = "state", **options):
-        RecordConstructorArgs.__init__(self, beta=beta, form=form, count=count, **options)
-        BonusWrapper.__init__(self, env, lambda: ExactCounts(form, count), beta, **options)
 
-
-class VectorCountBonus(VectorBonusWrapper, RecordConstructorArgs):
+class VectorCountBonus(_Counts, VectorBonusWrapper, RecordConstructorArgs):
     """:class:`CountBonus` for a vector env: one count table for all envs, no loop over envs."""
 
-    def __init__(self, env, beta=0.1, *, form: str = "mbie", count: str = "state", **options):
-        RecordConstructorArgs.__init__(self, beta=beta, form=form, count=count, **options)
-        VectorBonusWrapper.__init__(self, env, lambda: ExactCounts(form, count), beta, **options)
+
+class _Hash(_Bonus):
+    def __init__(
+        self,
+        env,
+        beta=0.1,
+        *,
+        k: int = 64,
+        image: bool | None = None,
+        downsample: int = 2,
+        table: str = "exact",
+        form: str = "mbie",
+        seed: int = 0,
+        **options,
+    ):
+        self._start(
+            env,
+            lambda obs, act: SimHashCounts(k, form, image, downsample, table, seed=seed),
+            beta,
+            options,
+            k=k,
+            image=image,
+            downsample=downsample,
+            table=table,
+            form=form,
+            seed=seed,
+        )
 
 
-class HashCountBonus(BonusWrapper, RecordConstructorArgs):
+class HashCountBonus(_Hash, BonusWrapper, RecordConstructorArgs):
     """r+ = r + beta / sqrt(n(phi(s'))) with phi a SimHash code (Tang et al. 2016).
 
     Args:
@@ -81,73 +126,9 @@ class HashCountBonus(BonusWrapper, RecordConstructorArgs):
         1.0
     """
 
-    def __init__(
-        self,
-        env,
-        beta=0.1,
-        *,
-        k: int = 64,
-        image: bool | None = None,
-        downsample: int = 2,
-        table: str = "exact",
-        form: str = "mbie",
-        seed: int = 0,
-        **options,
-    ):
-        RecordConstructorArgs.__init__(
-            self,
-            beta=beta,
-            k=k,
-            image=image,
-            downsample=downsample,
-            table=table,
-            form=form,
-            seed=seed,
-            **options,
-        )
-        BonusWrapper.__init__(
-            self,
-            env,
-            lambda: SimHashCounts(k, form, image, downsample, table, seed=seed),
-            beta,
-            **options,
-        )
 
-
-class VectorHashCountBonus(VectorBonusWrapper, RecordConstructorArgs):
+class VectorHashCountBonus(_Hash, VectorBonusWrapper, RecordConstructorArgs):
     """:class:`HashCountBonus` for a vector env: one code table, codes computed for the batch."""
-
-    def __init__(
-        self,
-        env,
-        beta=0.1,
-        *,
-        k: int = 64,
-        image: bool | None = None,
-        downsample: int = 2,
-        table: str = "exact",
-        form: str = "mbie",
-        seed: int = 0,
-        **options,
-    ):
-        RecordConstructorArgs.__init__(
-            self,
-            beta=beta,
-            k=k,
-            image=image,
-            downsample=downsample,
-            table=table,
-            form=form,
-            seed=seed,
-            **options,
-        )
-        VectorBonusWrapper.__init__(
-            self,
-            env,
-            lambda: SimHashCounts(k, form, image, downsample, table, seed=seed),
-            beta,
-            **options,
-        )
 
 
 # -- density models: pseudo-counts and prediction gain -------------------------------------------
@@ -172,7 +153,29 @@ def density_model(model, space, levels: int | None, image_size: tuple[int, int])
     )
 
 
-class PseudoCountBonus(BonusWrapper, RecordConstructorArgs):
+class _PseudoCounts(_Bonus):
+    def __init__(
+        self,
+        env,
+        beta=0.05,
+        *,
+        model="cts",
+        levels: int | None = None,
+        image_size: tuple[int, int] = (42, 42),
+        **options,
+    ):
+        self._start(
+            env,
+            lambda obs, act: PseudoCounts(density_model(model, obs, levels, image_size)),
+            beta,
+            options,
+            model=model,
+            levels=levels,
+            image_size=image_size,
+        )
+
+
+class PseudoCountBonus(_PseudoCounts, BonusWrapper, RecordConstructorArgs):
     """r+ = r + beta / sqrt(N_hat(s') + 0.01), N_hat a pseudo-count (Bellemare et al. 2016).
 
     A density model rho is fit online to the states seen: for each state reached, rho(s) before
@@ -199,116 +202,78 @@ class PseudoCountBonus(BonusWrapper, RecordConstructorArgs):
         (True, True)
     """
 
-    def __init__(
-        self,
-        env,
-        beta=0.05,
-        *,
-        model="cts",
-        levels: int | None = None,
-        image_size: tuple[int, int] = (42, 42),
-        **options,
-    ):
-        RecordConstructorArgs.__init__(
-            self, beta=beta, model=model, levels=levels, image_size=image_size, **options
-        )
-        space = env.observation_space
-        BonusWrapper.__init__(
-            self,
-            env,
-            lambda: PseudoCounts(density_model(model, space, levels, image_size)),
-            beta,
-            **options,
-        )
 
-
-class VectorPseudoCountBonus(VectorBonusWrapper, RecordConstructorArgs):
+class VectorPseudoCountBonus(_PseudoCounts, VectorBonusWrapper, RecordConstructorArgs):
     """:class:`PseudoCountBonus` for a vector env: one density model, fed the batch in env order
     (a loop over the envs: each update changes the next probability)."""
 
+
+class _PredictionGain(_Bonus):
     def __init__(
         self,
         env,
         beta=0.05,
         *,
         model="cts",
+        c: float = 0.1,
         levels: int | None = None,
         image_size: tuple[int, int] = (42, 42),
         **options,
     ):
-        RecordConstructorArgs.__init__(
-            self, beta=beta, model=model, levels=levels, image_size=image_size, **options
-        )
-        space = env.single_observation_space
-        VectorBonusWrapper.__init__(
-            self,
+        self._start(
             env,
-            lambda: PseudoCounts(density_model(model, space, levels, image_size)),
+            lambda obs, act: PredictionGain(density_model(model, obs, levels, image_size), c),
             beta,
-            **options,
+            options,
+            model=model,
+            c=c,
+            levels=levels,
+            image_size=image_size,
         )
 
 
-class PredictionGainBonus(BonusWrapper, RecordConstructorArgs):
+class PredictionGainBonus(_PredictionGain, BonusWrapper, RecordConstructorArgs):
     """Pseudo-counts from the prediction gain PG = log rho'(s) - log rho(s) (Ostrovski et al.
     2017): N_hat = 1 / (exp(c n^-1/2 PG+) - 1), bonus beta / sqrt(N_hat + 0.01).
 
     Args: as :class:`PseudoCountBonus`, plus ``c``, the prediction-gain scale.
     """
 
-    def __init__(
-        self,
-        env,
-        beta=0.05,
-        *,
-        model="cts",
-        c: float = 0.1,
-        levels: int | None = None,
-        image_size: tuple[int, int] = (42, 42),
-        **options,
-    ):
-        RecordConstructorArgs.__init__(
-            self, beta=beta, model=model, c=c, levels=levels, image_size=image_size, **options
-        )
-        space = env.observation_space
-        BonusWrapper.__init__(
-            self,
-            env,
-            lambda: PredictionGain(density_model(model, space, levels, image_size), c),
-            beta,
-            **options,
-        )
 
-
-class VectorPredictionGainBonus(VectorBonusWrapper, RecordConstructorArgs):
+class VectorPredictionGainBonus(_PredictionGain, VectorBonusWrapper, RecordConstructorArgs):
     """:class:`PredictionGainBonus` for a vector env (one model, the batch in env order)."""
-
-    def __init__(
-        self,
-        env,
-        beta=0.05,
-        *,
-        model="cts",
-        c: float = 0.1,
-        levels: int | None = None,
-        image_size: tuple[int, int] = (42, 42),
-        **options,
-    ):
-        RecordConstructorArgs.__init__(
-            self, beta=beta, model=model, c=c, levels=levels, image_size=image_size, **options
-        )
-        space = env.single_observation_space
-        VectorBonusWrapper.__init__(
-            self,
-            env,
-            lambda: PredictionGain(density_model(model, space, levels, image_size), c),
-            beta,
-            **options,
-        )
 
 
 # -- learned predictors: model error, RND, information gain --------------------------------------
-class ModelErrorBonus(BonusWrapper, RecordConstructorArgs):
+class _Predictor(_Bonus):
+    """The arguments of the two learned predictors (a small numpy MLP trained online)."""
+
+    def __init__(
+        self,
+        env,
+        beta=0.1,
+        *,
+        features: int = 64,
+        hidden=(64, 64),
+        lr: float = 1e-3,
+        updates: int = 1,
+        seed: int = 0,
+        **options,
+    ):
+        net = dict(features=features, hidden=hidden, lr=lr, updates=updates, seed=seed)
+        build = self._estimator
+        self._start(env, lambda obs, act: build(obs, act, **net), beta, options, **net)
+
+
+class _ModelError(_Predictor):
+    default_normalize = "max"
+
+    @staticmethod
+    def _estimator(obs, act, **net):
+        return ForwardModelError(obs, act, **net)
+
+
+class ModelErrorBonus(_ModelError, BonusWrapper, RecordConstructorArgs):
     """r+ = r + beta * e(s, a, s') / max e: a forward model's prediction error (Stadie, Levine and
     Abbeel 2015), normalised by its decaying maximum (``normalize="max"``), as in the paper.
 
@@ -319,82 +284,20 @@ class ModelErrorBonus(BonusWrapper, RecordConstructorArgs):
             ``hidden``, ``lr``, ``updates``, ``seed``) and the common options.
     """
 
-    default_normalize = "max"
 
-    def __init__(
-        self,
-        env,
-        beta=0.1,
-        *,
-        features: int = 64,
-        hidden=(64, 64),
-        lr: float = 1e-3,
-        updates: int = 1,
-        seed: int = 0,
-        **options,
-    ):
-        RecordConstructorArgs.__init__(
-            self,
-            beta=beta,
-            features=features,
-            hidden=hidden,
-            lr=lr,
-            updates=updates,
-            seed=seed,
-            **options,
-        )
-        obs, act = env.observation_space, env.action_space
-        BonusWrapper.__init__(
-            self,
-            env,
-            lambda: ForwardModelError(
-                obs, act, features=features, hidden=hidden, lr=lr, updates=updates, seed=seed
-            ),
-            beta,
-            **options,
-        )
-
-
-class VectorModelErrorBonus(VectorBonusWrapper, RecordConstructorArgs):
+class VectorModelErrorBonus(_ModelError, VectorBonusWrapper, RecordConstructorArgs):
     """:class:`ModelErrorBonus` for a vector env: one model, trained on the batch in env order."""
 
-    default_normalize = "max"
 
-    def __init__(
-        self,
-        env,
-        beta=0.1,
-        *,
-        features: int = 64,
-        hidden=(64, 64),
-        lr: float = 1e-3,
-        updates: int = 1,
-        seed: int = 0,
-        **options,
-    ):
-        RecordConstructorArgs.__init__(
-            self,
-            beta=beta,
-            features=features,
-            hidden=hidden,
-            lr=lr,
-            updates=updates,
-            seed=seed,
-            **options,
-        )
-        obs, act = env.single_observation_space, env.single_action_space
-        VectorBonusWrapper.__init__(
-            self,
-            env,
-            lambda: ForwardModelError(
-                obs, act, features=features, hidden=hidden, lr=lr, updates=updates, seed=seed
-            ),
-            beta,
-            **options,
-        )
+class _RND(_Predictor):
+    default_normalize = "std"
+
+    @staticmethod
+    def _estimator(obs, act, **net):
+        return RND(obs, **net)
 
 
-class RNDBonus(BonusWrapper, RecordConstructorArgs):
+class RNDBonus(_RND, BonusWrapper, RecordConstructorArgs):
     """r+ = r + beta * ||f_hat(s') - f(s')||^2 / std: random network distillation (Burda et al.
     2018), the error normalised by its running standard deviation (``normalize="std"``).
 
@@ -405,78 +308,32 @@ class RNDBonus(BonusWrapper, RecordConstructorArgs):
             ``lr``, ``updates``, ``seed``) and the common options.
     """
 
-    default_normalize = "std"
 
-    def __init__(
-        self,
-        env,
-        beta=0.1,
-        *,
-        features: int = 64,
-        hidden=(64, 64),
-        lr: float = 1e-3,
-        updates: int = 1,
-        seed: int = 0,
-        **options,
-    ):
-        RecordConstructorArgs.__init__(
-            self,
-            beta=beta,
-            features=features,
-            hidden=hidden,
-            lr=lr,
-            updates=updates,
-            seed=seed,
-            **options,
-        )
-        obs = env.observation_space
-        BonusWrapper.__init__(
-            self,
-            env,
-            lambda: RND(obs, features=features, hidden=hidden, lr=lr, updates=updates, seed=seed),
-            beta,
-            **options,
-        )
-
-
-class VectorRNDBonus(VectorBonusWrapper, RecordConstructorArgs):
+class VectorRNDBonus(_RND, VectorBonusWrapper, RecordConstructorArgs):
     """:class:`RNDBonus` for a vector env: one predictor, trained on the batch in env order."""
 
-    default_normalize = "std"
 
+class _InfoGain(_Bonus):
     def __init__(
         self,
         env,
         beta=0.1,
         *,
         features: int = 64,
-        hidden=(64, 64),
-        lr: float = 1e-3,
+        hidden=(32,),
+        lr: float = 0.1,
         updates: int = 1,
+        window: int = 1000,
         seed: int = 0,
         **options,
     ):
-        RecordConstructorArgs.__init__(
-            self,
-            beta=beta,
-            features=features,
-            hidden=hidden,
-            lr=lr,
-            updates=updates,
-            seed=seed,
-            **options,
+        net = dict(
+            features=features, hidden=hidden, lr=lr, updates=updates, window=window, seed=seed
         )
-        obs = env.single_observation_space
-        VectorBonusWrapper.__init__(
-            self,
-            env,
-            lambda: RND(obs, features=features, hidden=hidden, lr=lr, updates=updates, seed=seed),
-            beta,
-            **options,
-        )
+        self._start(env, lambda obs, act: InfoGain(obs, act, **net), beta, options, **net)
 
 
-class InfoGainBonus(BonusWrapper, RecordConstructorArgs):
+class InfoGainBonus(_InfoGain, BonusWrapper, RecordConstructorArgs):
     """r+ = r + beta * KL(q(theta | phi') || q(theta | phi)) / median: VIME's information gain
     (Houthooft et al. 2016) from a Bayesian neural network dynamics model, normalised by the
     median of recent KLs inside the estimator (so ``normalize`` defaults to "none").
@@ -488,90 +345,6 @@ class InfoGainBonus(BonusWrapper, RecordConstructorArgs):
             ``lr``, ``updates``, ``window``, ``seed``) and the common options.
     """
 
-    def __init__(
-        self,
-        env,
-        beta=0.1,
-        *,
-        features: int = 64,
-        hidden=(32,),
-        lr: float = 0.1,
-        updates: int = 1,
-        window: int = 1000,
-        seed: int = 0,
-        **options,
-    ):
-        RecordConstructorArgs.__init__(
-            self,
-            beta=beta,
-            features=features,
-            hidden=hidden,
-            lr=lr,
-            updates=updates,
-            window=window,
-            seed=seed,
-            **options,
-        )
-        obs, act = env.observation_space, env.action_space
-        BonusWrapper.__init__(
-            self,
-            env,
-            lambda: InfoGain(
-                obs,
-                act,
-                features=features,
-                hidden=hidden,
-                lr=lr,
-                updates=updates,
-                window=window,
-                seed=seed,
-            ),
-            beta,
-            **options,
-        )
 
-
-class VectorInfoGainBonus(VectorBonusWrapper, RecordConstructorArgs):
+class VectorInfoGainBonus(_InfoGain, VectorBonusWrapper, RecordConstructorArgs):
     """:class:`InfoGainBonus` for a vector env: one BNN, updated on the batch in env order."""
-
-    def __init__(
-        self,
-        env,
-        beta=0.1,
-        *,
-        features: int = 64,
-        hidden=(32,),
-        lr: float = 0.1,
-        updates: int = 1,
-        window: int = 1000,
-        seed: int = 0,
-        **options,
-    ):
-        RecordConstructorArgs.__init__(
-            self,
-            beta=beta,
-            features=features,
-            hidden=hidden,
-            lr=lr,
-            updates=updates,
-            window=window,
-            seed=seed,
-            **options,
-        )
-        obs, act = env.single_observation_space, env.single_action_space
-        VectorBonusWrapper.__init__(
-            self,
-            env,
-            lambda: InfoGain(
-                obs,
-                act,
-                features=features,
-                hidden=hidden,
-                lr=lr,
-                updates=updates,
-                window=window,
-                seed=seed,
-            ),
-            beta,
-            **options,
-        )
