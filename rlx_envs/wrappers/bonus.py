@@ -47,6 +47,16 @@ def _check_keyable(space: spaces.Space, provides_cell: bool) -> None:
     )
 
 
+def _check_inputs(estimator: Estimator, obs_space, action_space, env, key) -> None:
+    """Refuse, at construction, observations or actions the estimator cannot take."""
+    if "keys" in estimator.needs and key is None:
+        _check_keyable(obs_space, getattr(env.unwrapped, "provides_cell", False))
+    if estimator.needs & {"obs", "prev_obs"}:
+        estimator.check_space(obs_space)
+    if hasattr(estimator, "check_actions"):
+        estimator.check_actions(action_space)
+
+
 class _Core:
     """Schedule, normaliser, estimators and step count: the state both wrappers share."""
 
@@ -109,12 +119,7 @@ class BonusWrapper(gym.Wrapper):
         )
         self.estimator = self._core.estimators[0]
         needs = self.estimator.needs
-        if "keys" in needs and key is None:
-            _check_keyable(env.observation_space, getattr(env.unwrapped, "provides_cell", False))
-        if needs & {"obs", "prev_obs"}:
-            self.estimator.check_space(env.observation_space)
-        if hasattr(self.estimator, "check_actions"):
-            self.estimator.check_actions(env.action_space)
+        _check_inputs(self.estimator, env.observation_space, env.action_space, env, key)
         self._key = key or _default_key
         # Shortcuts of the single-env hot path (a step of MiniMontezuma takes about 10 us).
         self._fast = hasattr(self.estimator, "observe_one")
@@ -213,15 +218,9 @@ class VectorBonusWrapper(VectorWrapper):
             env.num_envs,
         )
         self.estimator = self._core.estimators[0]
-        needs = self.estimator.needs
-        if "keys" in needs and key is None:
-            _check_keyable(
-                env.single_observation_space, getattr(env.unwrapped, "provides_cell", False)
-            )
-        if needs & {"obs", "prev_obs"}:
-            self.estimator.check_space(env.single_observation_space)
-        if hasattr(self.estimator, "check_actions"):
-            self.estimator.check_actions(env.single_action_space)
+        _check_inputs(
+            self.estimator, env.single_observation_space, env.single_action_space, env, key
+        )
         mode = env.metadata.get("autoreset_mode", AutoresetMode.NEXT_STEP)
         self._autoreset_mode = AutoresetMode(mode)
         self._key = key
