@@ -43,6 +43,12 @@ ENVS: tuple[tuple[str, str, dict, int, str], ...] = (
      "HalfCheetah-v5 with the EPOpt table's mean physics, fixed"),
     ("rlx/HalfCheetahExtreme-v0", _CHEETAH, {"variant": "extreme"}, 1_000,
      "HalfCheetah-v5 with physics drawn outside EPOpt's training ranges"),
+    ("rlx/GridRoom-v0", "rlx_envs.topdown.env:TopDownGridEnv", {"layout": "room"}, 100,
+     "Top-down 15x15 room: +1 for reaching its edge in any direction (transfer source)"),
+    ("rlx/GridCorridor-v0", "rlx_envs.topdown.env:TopDownGridEnv", {"layout": "corridor"}, 100,
+     "Top-down corridor in the room's frame: +1 only at its east end (transfer target)"),
+    ("rlx/GridMaze-v0", "rlx_envs.topdown.env:TopDownGridEnv", {"layout": "maze"}, 400,
+     "Top-down maze in the room's frame: +1 at one far corner, 76 moves away (transfer target)"),
     # The diagnostics end their own episodes (Chain: N + 9 steps, DeepSea: N); the limit is a
     # backstop far above those horizons for any size in use (gym.make(max_episode_steps=...)).
     ("rlx/Chain-v0", "rlx_envs.diagnostic.chain:ChainEnv", {}, 10_000,

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .parameters import Parameter
+from .distributions import Fixed
+from .parameters import Parameter, floor_tilt
 from .tables import EPOPT_HALF_CHEETAH, EPOPT_HOPPER, TableRow, table_parameters
 
 
@@ -26,6 +27,9 @@ def _randomized(
 ):
     from rlx_envs.wrappers.physics_randomization import PhysicsRandomization
 
+    tilt = kwargs.pop("floor_tilt", None)
+    if tilt is not None:  # a plain number, so that env specs stay JSON
+        unmodeled = (*unmodeled, floor_tilt(Fixed(tilt)))
     parameters = table_parameters(table, variant)
     env = env_class(render_mode=render_mode, **kwargs)
     return PhysicsRandomization(
@@ -43,7 +47,8 @@ def hopper(
 ):
     """Gymnasium's ``Hopper-v5`` with :data:`~rlx_envs.physics.EPOPT_HOPPER` physics.
 
-    ``kwargs`` go to Gymnasium's ``HopperEnv`` (``ctrl_cost_weight``, ``reset_noise_scale``...).
+    ``kwargs`` go to Gymnasium's ``HopperEnv`` (``ctrl_cost_weight``, ``reset_noise_scale``...),
+    except ``floor_tilt=degrees``, a shorthand for ``unmodeled=[floor_tilt(Fixed(degrees))]``.
     """
     from gymnasium.envs.mujoco.hopper_v5 import HopperEnv
 

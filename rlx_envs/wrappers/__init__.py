@@ -1,5 +1,5 @@
 """User-facing wrappers of rlx-envs: exploration bonuses (each with a ``Vector`` twin for vector
-envs, sharing one estimator across the batch) and physics randomization.
+envs, sharing one estimator across the batch), physics randomization and shot budgets.
 
 >>> from rlx_envs.wrappers import CountBonus, PhysicsRandomization, VectorCountBonus
 """
@@ -21,6 +21,12 @@ from rlx_envs.wrappers.bonuses import (
     VectorRNDBonus,
 )
 from rlx_envs.wrappers.physics_randomization import PhysicsRandomization
+from rlx_envs.wrappers.shot_budget import (
+    Shot,
+    ShotBudget,
+    ShotBudgetExhausted,
+    VectorShotBudget,
+)
 
 __all__ = [
     "CountBonus",
@@ -31,6 +37,9 @@ __all__ = [
     "PredictionGainBonus",
     "PseudoCountBonus",
     "RNDBonus",
+    "Shot",
+    "ShotBudget",
+    "ShotBudgetExhausted",
     "VectorCountBonus",
     "VectorHashCountBonus",
     "VectorInfoGainBonus",
@@ -38,4 +47,5 @@ __all__ = [
     "VectorPredictionGainBonus",
     "VectorPseudoCountBonus",
     "VectorRNDBonus",
+    "VectorShotBudget",
 ]

@@ -234,8 +234,8 @@ class VectorBonusWrapper(VectorWrapper):
 
     def reset(self, *, seed=None, options: dict | None = None):
         """Reset the envs (all, or ``options["reset_mask"]``)."""
+        mask = (options or {}).get("reset_mask")  # read first: vector envs pop it
         obs, infos = self.env.reset(seed=seed, options=options)
-        mask = (options or {}).get("reset_mask")
         envs = np.flatnonzero(mask) if mask is not None else np.arange(self.num_envs)
         if self._prev is None or mask is None:
             self._prev = obs
