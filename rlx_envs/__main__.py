@@ -1,4 +1,4 @@
-"""Command line: ``python -m rlx_envs {list,demo,play,perf}``."""
+"""Command line: ``python -m rlx_envs {list,demo,play,perf,transfer}``."""
 
 from __future__ import annotations
 
@@ -50,8 +50,10 @@ def _demo(args) -> int:
     if reached_exit:
         print(f"{args.env_id}: solved in {steps} steps, return {total:g}")
     else:
-        print(f"{args.env_id}: the replay lost a life after {steps} steps (return {total:g}); "
-              "waiting could not dodge a skull or laser there")  # fmt: skip
+        print(
+            f"{args.env_id}: the replay lost a life after {steps} steps (return {total:g}); "
+            "waiting could not dodge a skull or laser there"
+        )
     saved = [first, out / "solution.png"]
     if env.level.num_rooms > 1:
         from rlx_envs.grid.render import level_map
@@ -79,6 +81,44 @@ def _perf(args) -> int:
     return perf_main(args)
 
 
+def _transfer(args) -> int:
+    import json
+
+    from rlx_envs.transfer import pairs
+    from rlx_envs.transfer.harness import Config, run, write_rows
+    from rlx_envs.transfer.report import format_summary, plot, summarise
+
+    if args.list or not args.pair:
+        for spec in pairs():
+            print(f"{spec.name:<22} {spec.source} -> {spec.target}: {spec.difference}")
+        return 0
+    try:
+        shots = tuple(int(k) for k in args.shots.split(","))
+    except ValueError:
+        raise SystemExit(f"--shots takes comma-separated integers, got {args.shots!r}") from None
+    config = Config(
+        args.pair,
+        args.agent,
+        json.loads(args.agent_kwargs),
+        tuple(range(args.seeds)),
+        shots,
+        args.source_episodes,
+        args.eval_episodes,
+    )
+    rows = run(config, workers=args.workers)
+    out = Path(args.out) / f"{args.pair}-{args.agent.replace(':', '.')}"
+    out.mkdir(parents=True, exist_ok=True)
+    write_rows(rows, out / f"rows.{args.format}", args.format)
+    summary = summarise(rows)
+    print(format_summary(summary))
+    (out / "summary.json").write_text(json.dumps(summary, indent=1, default=str))
+    saved = [out / f"rows.{args.format}", out / "summary.json"]
+    if args.plots:
+        saved += plot(rows, summary, out, f"{args.pair}, {args.agent}")
+    print("saved " + ", ".join(map(str, saved)))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m rlx_envs`` and the ``rlx-envs`` script."""
     parser = argparse.ArgumentParser(prog="python -m rlx_envs", description=__doc__)
@@ -101,9 +141,30 @@ def main(argv: list[str] | None = None) -> int:
     perf = sub.add_parser("perf", help="measure speed against MiniGrid in the same run")
     perf.add_argument("--steps", type=int, default=20_000, help="steps per single-env figure")
     perf.add_argument("--env", default="rlx/MiniMontezuma-v0")
-    perf.add_argument("--only", action="append", choices=["grid", "batched", "physics", "bonus"],
-                      help="run only this section (repeatable; default: all)")  # fmt: skip
+    perf.add_argument(
+        "--only",
+        action="append",
+        choices=["grid", "batched", "physics", "bonus"],
+        help="run only this section (repeatable; default: all)",
+    )
     perf.set_defaults(run=_perf)
+
+    transfer = sub.add_parser("transfer", help="benchmark transfer on a source/target pair")
+    transfer.add_argument("pair", nargs="?", help="a pair name (omit with --list)")
+    transfer.add_argument("--list", action="store_true", help="list the pairs and exit")
+    transfer.add_argument(
+        "--agent", default="q", help="random, q, soft-q, or package.module:Class (default q)"
+    )
+    transfer.add_argument("--agent-kwargs", default="{}", help="JSON keyword arguments")
+    transfer.add_argument("--seeds", type=int, default=5, help="training seeds 0..N-1")
+    transfer.add_argument("--shots", default="0,1,5,20", help="shot counts, comma-separated")
+    transfer.add_argument("--source-episodes", type=int, default=200)
+    transfer.add_argument("--eval-episodes", type=int, default=10)
+    transfer.add_argument("--workers", type=int, default=2, help="parallel processes")
+    transfer.add_argument("--out", default="results/transfer", help="results folder")
+    transfer.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
+    transfer.add_argument("--plots", action="store_true", help="save plots (needs matplotlib)")
+    transfer.set_defaults(run=_transfer)
 
     args = parser.parse_args(argv)
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")

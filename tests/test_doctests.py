@@ -6,6 +6,8 @@ import importlib
 import pytest
 
 MODULES = [
+    "rlx_envs.agents.base",
+    "rlx_envs.agents.tabular",
     "rlx_envs.diagnostic.chain",
     "rlx_envs.diagnostic.deep_sea",
     "rlx_envs.exploration.bnn",
@@ -19,9 +21,12 @@ MODULES = [
     "rlx_envs.grid.vector",
     "rlx_envs.physics",
     "rlx_envs.physics.distributions",
+    "rlx_envs.topdown.env",
+    "rlx_envs.transfer",
     "rlx_envs.wrappers",
     "rlx_envs.wrappers.bonuses",
     "rlx_envs.wrappers.physics_randomization",
+    "rlx_envs.wrappers.shot_budget",
 ]
 
 

@@ -1,0 +1,11 @@
+"""Reference agents (numpy only, one readable file each) and the interface the harness uses.
+
+An agent is anything with three methods (see :class:`~rlx_envs.agents.base.Agent`):
+``reset(observation_space, action_space, seed)``, ``act(obs, greedy)`` and
+``observe(obs, action, reward, next_obs, terminated, truncated)``.
+"""
+
+from rlx_envs.agents.base import Agent, RandomAgent, run_episode
+from rlx_envs.agents.tabular import QLearning, SoftQLearning
+
+__all__ = ["Agent", "QLearning", "RandomAgent", "SoftQLearning", "run_episode"]

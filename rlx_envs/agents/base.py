@@ -1,0 +1,94 @@
+"""The agent interface of the transfer harness, a random agent, and the episode loop.
+
+An agent needs three methods, and nothing else:
+
+* ``reset(observation_space, action_space, seed)``: forget everything; all later random draws
+  come from a generator seeded with ``seed``;
+* ``act(obs, greedy)``: an action (``greedy=True`` for evaluation: no exploration);
+* ``observe(obs, action, reward, next_obs, terminated, truncated)``: learn from one transition
+  (an agent that does not learn does nothing).
+
+An agent may also define ``adapt(...)`` with the arguments of ``observe``: the harness then runs
+an extra "adapted" arm that learns on the target through it (a special adaptation rule, e.g.
+meta-learning), beside the plain finetuning arm that uses ``observe``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, runtime_checkable
+
+import gymnasium as gym
+import numpy as np
+
+
+@runtime_checkable
+class Agent(Protocol):
+    """What the transfer harness needs of an agent."""
+
+    def reset(self, observation_space: gym.Space, action_space: gym.Space, seed: int) -> None: ...
+
+    def act(self, obs: Any, greedy: bool = False) -> Any: ...
+
+    def observe(
+        self, obs, action, reward: float, next_obs, terminated: bool, truncated: bool
+    ) -> None: ...
+
+
+class RandomAgent:
+    """Uniformly random actions, learns nothing: the floor of every comparison.
+
+    >>> import gymnasium as gym
+    >>> import rlx_envs
+    >>> env = gym.make("rlx/GridRoom-v0")
+    >>> agent = RandomAgent()
+    >>> agent.reset(env.observation_space, env.action_space, seed=0)
+    >>> env.action_space.contains(agent.act(env.reset(seed=0)[0]))
+    True
+    """
+
+    def reset(self, observation_space, action_space, seed: int) -> None:
+        self.action_space = action_space
+        self.action_space.seed(int(seed))
+
+    def act(self, obs, greedy: bool = False):
+        return self.action_space.sample()
+
+    def observe(self, obs, action, reward, next_obs, terminated, truncated) -> None:
+        pass
+
+
+def run_episode(
+    env: gym.Env,
+    agent,
+    *,
+    seed: int | None = None,
+    learn: str | None = "observe",
+    greedy: bool = False,
+) -> tuple[float, int, bool]:
+    """Play one episode; return (return, length, success).
+
+    ``learn`` names the agent method fed every transition ("observe", "adapt" or None).
+    Success is ``info["success"]`` (or ``"is_success"``) at the last step, else a positive return
+    at termination.
+    """
+    obs, _ = env.reset(seed=seed)
+    update = getattr(agent, learn) if learn else None
+    total, length, info, terminated = 0.0, 0, {}, False
+    while True:
+        action = agent.act(obs, greedy)
+        next_obs, reward, terminated, truncated, info = env.step(action)
+        if update is not None:
+            update(obs, action, float(reward), next_obs, terminated, truncated)
+        total += float(reward)
+        length += 1
+        obs = next_obs
+        if terminated or truncated:
+            break
+    success = info.get("success", info.get("is_success"))
+    return total, length, bool(success if success is not None else terminated and total > 0)
+
+
+def greedy_argmax(values: np.ndarray, rng: np.random.Generator) -> int:
+    """The index of the largest value, ties broken at random by ``rng``."""
+    best = np.flatnonzero(values == values.max())
+    return int(best[0] if len(best) == 1 else rng.choice(best))
