@@ -23,6 +23,8 @@ MODULES = [
     "rlx_envs.physics.distributions",
     "rlx_envs.topdown.env",
     "rlx_envs.transfer",
+    "rlx_envs.transfer.metrics",
+    "rlx_envs.transfer.stats",
     "rlx_envs.wrappers",
     "rlx_envs.wrappers.bonuses",
     "rlx_envs.wrappers.physics_randomization",
