@@ -30,6 +30,15 @@ def test_wheel_contains_every_level_file(wheel):
         assert f"rlx_envs/assets/levels/{level.name}" in names
 
 
+def test_wheel_contains_every_package_and_asset(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for init in (ROOT / "rlx_envs").rglob("__init__.py"):
+        assert str(init.relative_to(ROOT)) in names, f"{init.parent.name} missing from the wheel"
+    for asset in (ROOT / "assets").rglob("*"):
+        if asset.is_file():
+            assert f"rlx_envs/assets/{asset.relative_to(ROOT / 'assets')}" in names, asset
+
+
 def test_wheel_installs_and_runs_outside_the_source_tree(wheel, tmp_path):
     venv = tmp_path / "venv"
     _run(sys.executable, "-m", "venv", str(venv))
