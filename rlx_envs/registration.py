@@ -11,6 +11,8 @@ _GRID = "rlx_envs.grid.env:MiniMontezumaEnv"
 _PROCGEN = "rlx_envs.grid.env:MiniMontezumaProcgenEnv"
 _HOPPER = "rlx_envs.physics.envs:hopper"
 _CHEETAH = "rlx_envs.physics.envs:half_cheetah"
+_POINT = "rlx_envs.navigation.point:PointNavigationEnv"
+_ANT = "rlx_envs.navigation.ant:AntNavigationEnv"
 #: Batched twins, used by gym.make_vec(..., vectorization_mode="vector_entry_point").
 VECTOR_ENTRY_POINTS = {
     _GRID: "rlx_envs.grid.vector:MiniMontezumaVectorEnv",
@@ -49,6 +51,17 @@ ENVS: tuple[tuple[str, str, dict, int, str], ...] = (
      "Top-down corridor in the room's frame: +1 only at its east end (transfer target)"),
     ("rlx/GridMaze-v0", "rlx_envs.topdown.env:TopDownGridEnv", {"layout": "maze"}, 400,
      "Top-down maze in the room's frame: +1 at one far corner, 76 moves away (transfer target)"),
+    # Navigation transfer pairs (Haarnoja et al. 2017): room -> corridor / U-maze; dt = 0.05 s.
+    ("rlx/PointRoom-v0", _POINT, {"arena": "room", "reward": "speed"}, 500,
+     "Point mass in an open 10 m square room: reward for speed in any direction (source)"),
+    ("rlx/PointCorridor-v0", _POINT, {"arena": "corridor", "reward": "forward"}, 500,
+     "Point mass in a 56 m x 1.5 m corridor: reward for velocity along +x (target)"),
+    ("rlx/PointUMaze-v0", _POINT, {"arena": "umaze", "reward": "path"}, 500,
+     "Point mass in a U-maze: reward for progress along its path, ends at the goal (target)"),
+    ("rlx/AntRoom-v0", _ANT, {"arena": "room", "reward": "speed"}, 1_000,
+     "Ant-v5 in an open 20 m square room: reward for speed in any direction (source)"),
+    ("rlx/AntCorridor-v0", _ANT, {"arena": "corridor", "reward": "forward"}, 1_000,
+     "Ant-v5 in a 100 m x 3 m corridor: Ant-v5's reward, velocity along +x (target)"),
     # The diagnostics end their own episodes (Chain: N + 9 steps, DeepSea: N); the limit is a
     # backstop far above those horizons for any size in use (gym.make(max_episode_steps=...)).
     ("rlx/Chain-v0", "rlx_envs.diagnostic.chain:ChainEnv", {}, 10_000,
