@@ -1,4 +1,4 @@
-"""Command line: ``python -m rlx_envs {list,demo,play,perf,transfer}``."""
+"""Command line: ``python -m rlx_envs {list,demo,play,perf,transfer,validate}``."""
 
 from __future__ import annotations
 
@@ -119,6 +119,21 @@ def _transfer(args) -> int:
     return 0
 
 
+def _validate(args) -> int:
+    from rlx_envs.validate.base import Settings
+    from rlx_envs.validate.runner import CLAIMS, run_claims, table
+
+    names = args.claims.split(",") if args.claims else list(CLAIMS)
+    settings = Settings(
+        quick=args.quick, seeds=args.seeds, workers=args.workers, out=Path(args.out)
+    )
+    done = run_claims(names, settings)
+    print(table(done))
+    print(f"saved {Path(args.out) / 'results.json'} and each claim's plots under {args.out}/")
+    failed = [name for name, _, result, _ in done if not result.passed]
+    return 1 if failed and args.strict else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m rlx_envs`` and the ``rlx-envs`` script."""
     parser = argparse.ArgumentParser(prog="python -m rlx_envs", description=__doc__)
@@ -165,6 +180,17 @@ def main(argv: list[str] | None = None) -> int:
     transfer.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
     transfer.add_argument("--plots", action="store_true", help="save plots (needs matplotlib)")
     transfer.set_defaults(run=_transfer)
+
+    validate = sub.add_parser("validate", help="check known effects from the literature")
+    validate.add_argument("--quick", action="store_true", help="small budgets (minutes)")
+    validate.add_argument(
+        "--claims", default=None, help="comma-separated claim names (default: all)"
+    )
+    validate.add_argument("--seeds", type=int, default=None, help="seeds per configuration")
+    validate.add_argument("--workers", type=int, default=2, help="parallel processes")
+    validate.add_argument("--out", default="results/validate", help="results folder")
+    validate.add_argument("--strict", action="store_true", help="exit 1 if a claim fails")
+    validate.set_defaults(run=_validate)
 
     args = parser.parse_args(argv)
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")

@@ -1,0 +1,1 @@
+"""The claims of the validation suite, one module each."""

@@ -1,0 +1,124 @@
+"""Run the claims, print the verdict table, save everything under the results folder."""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import json
+import platform
+import sys
+import time
+from pathlib import Path
+
+from rlx_envs.transfer.harness import versions
+
+from .base import Result, Settings
+
+#: Claim name -> module (one experiment, one module, as bsuite keeps them).
+CLAIMS = {
+    "deep-exploration": "rlx_envs.validate.claims.deep_exploration",
+    "hard-exploration": "rlx_envs.validate.claims.hard_exploration",
+    "robustness-epopt": "rlx_envs.validate.claims.robustness",
+    "transfer-maxent": "rlx_envs.validate.claims.transfer_maxent",
+}
+
+
+def load(name: str):
+    """The module of claim ``name``; the error lists the valid names."""
+    if name not in CLAIMS:
+        raise ValueError(f"unknown claim {name!r}; valid claims: {list(CLAIMS)}")
+    return importlib.import_module(CLAIMS[name])
+
+
+class Bar:
+    """A one-line progress bar over the claims, fed fractions of the current claim."""
+
+    def __init__(self, names: list[str], stream=None):
+        self.names, self.stream, self.index = names, stream or sys.stderr, 0
+
+    def claim(self, index: int) -> None:
+        self.index = index
+        self.update(0.0)
+
+    def update(self, fraction: float) -> None:
+        done = (self.index + min(max(fraction, 0.0), 1.0)) / len(self.names)
+        filled = int(30 * done)
+        name = self.names[self.index] if self.index < len(self.names) else "done"
+        self.stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done:4.0%} {name:<22}")
+        self.stream.flush()
+
+    def close(self) -> None:
+        self.stream.write("\n")
+
+
+def run_claims(names: list[str], settings: Settings) -> list[tuple[str, object, Result, float]]:
+    """Run each claim; return (name, module, result, seconds) in order, saving as it goes."""
+    modules = [load(n) for n in names]
+    out = Path(settings.out)
+    out.mkdir(parents=True, exist_ok=True)
+    bar = Bar(names)
+    done = []
+    for i, (name, module) in enumerate(zip(names, modules, strict=True)):
+        bar.claim(i)
+        claim_settings = dataclasses.replace(settings, out=out / name, progress=bar.update)
+        claim_settings.out.mkdir(parents=True, exist_ok=True)
+        start = time.perf_counter()
+        result = module.run(claim_settings)
+        seconds = time.perf_counter() - start
+        done.append((name, module, result, seconds))
+        save(done, settings)
+    bar.index = len(names)
+    bar.update(0.0)
+    bar.close()
+    return done
+
+
+def table(done) -> str:
+    """The verdict table, in Markdown."""
+    lines = [
+        "| claim | figure | measured [95% CI] | rule | verdict | time |",
+        "|---|---|---|---|---|---:|",
+    ]
+    for name, module, result, seconds in done:
+        low, high = result.ci
+        lines.append(
+            f"| {name} | {result.figure} | {result.value:.3g} [{low:.3g}, {high:.3g}] "
+            f"| {module.RULE} | {'PASS' if result.passed else 'FAIL'} | {seconds:.0f} s |"
+        )
+    return "\n".join(lines)
+
+
+def save(done, settings: Settings) -> Path:
+    """``results.json``: every claim's result, the settings, versions and machine."""
+    path = Path(settings.out) / "results.json"
+    record = {
+        "settings": {
+            "quick": settings.quick,
+            "seeds": settings.seeds,
+            "seed": settings.seed,
+            "workers": settings.workers,
+        },
+        "versions": versions(),
+        "machine": {
+            "platform": platform.platform(),
+            "processor": platform.processor(),
+            "python": platform.python_version(),
+        },
+        "claims": [
+            {
+                "name": name,
+                "statement": module.STATEMENT,
+                "rule": module.RULE,
+                "figure": result.figure,
+                "value": result.value,
+                "ci": list(result.ci),
+                "passed": result.passed,
+                "seconds": seconds,
+                "details": result.details,
+                "plots": [str(p) for p in result.plots],
+            }
+            for name, module, result, seconds in done
+        ],
+    }
+    path.write_text(json.dumps(record, indent=1, default=float))
+    return path
