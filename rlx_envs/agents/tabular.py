@@ -83,7 +83,8 @@ class QLearning:
 
 class SoftQLearning(QLearning):
     """Soft (maximum-entropy) Q-learning: pi(a|s) proportional to exp(Q(s, a) / temperature), and
-    the soft bootstrap temperature * logsumexp(Q(s', .) / temperature) (Haarnoja et al. 2017).
+    the soft bootstrap temperature * log mean exp(Q(s', .) / temperature) (Haarnoja et al. 2017,
+    with the uniform policy as the reference, as in Fox et al. 2016's G-learning).
 
     Pretrained in an open room, it keeps acting in every direction where the rewards allow, which
     is what makes it a better start for finetuning in a corridor than a greedy policy.
@@ -108,11 +109,15 @@ class SoftQLearning(QLearning):
         return p / p.sum()
 
     def act(self, obs, greedy: bool = False) -> int:
-        if greedy:
-            return greedy_argmax(self.values(obs), self.rng)
-        return int(self.rng.choice(self.n, p=self.policy(obs)))
+        """A draw from pi(. | s), also when ``greedy``: a maximum-entropy policy is stochastic by
+        design (its exploration is the policy itself, not noise added to it)."""
+        p = self.policy(obs)
+        return int(np.searchsorted(np.cumsum(p), self.rng.random() * p.sum()).clip(0, self.n - 1))
 
     def target(self, next_values: np.ndarray) -> float:
+        """The soft value T log mean_a exp(Q(s', a) / T): the entropy relative to the uniform
+        policy. (With a sum instead of the mean every step would add T log |A|, which makes an
+        episodic agent prefer loops that never end over a goal that ends the episode.)"""
         z = next_values / self.temperature
         top = z.max()
-        return float(self.temperature * (top + math.log(np.exp(z - top).sum())))
+        return float(self.temperature * (top + math.log(np.exp(z - top).mean())))
