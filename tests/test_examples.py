@@ -1,0 +1,28 @@
+"""Every example runs, in its shortened form, so that none of them rots."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.py"))
+#: Examples that take arguments other than --smoke, and what to give them.
+ARGS = {"render_level.py": ["first_room", "{tmp}/level.png"]}
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_example_runs(path, tmp_path):
+    args = [a.format(tmp=tmp_path) for a in ARGS.get(path.name, ["--smoke"])]
+    env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "MUJOCO_GL": "egl"}
+    done = subprocess.run(
+        [sys.executable, str(path), *args],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip(), "an example should print what it did"
