@@ -6,6 +6,7 @@ An agent is anything with three methods (see :class:`~rlx_envs.agents.base.Agent
 """
 
 from rlx_envs.agents.base import Agent, RandomAgent, run_episode
+from rlx_envs.agents.bootstrapped_q import BootstrappedQ
 from rlx_envs.agents.tabular import QLearning, SoftQLearning
 
-__all__ = ["Agent", "QLearning", "RandomAgent", "SoftQLearning", "run_episode"]
+__all__ = ["Agent", "BootstrappedQ", "QLearning", "RandomAgent", "SoftQLearning", "run_episode"]

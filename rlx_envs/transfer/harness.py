@@ -23,12 +23,17 @@ from importlib import metadata
 
 import numpy as np
 
-from rlx_envs.agents import QLearning, RandomAgent, SoftQLearning, run_episode
+from rlx_envs.agents import BootstrappedQ, QLearning, RandomAgent, SoftQLearning, run_episode
 from rlx_envs.transfer.pairs import make_pair, pair
 from rlx_envs.wrappers.shot_budget import ShotBudget
 
 #: Built-in agents by name; any "package.module:Class" also works.
-AGENTS = {"random": RandomAgent, "q": QLearning, "soft-q": SoftQLearning}
+AGENTS = {
+    "random": RandomAgent,
+    "q": QLearning,
+    "soft-q": SoftQLearning,
+    "bootstrapped-q": BootstrappedQ,
+}
 #: Evaluation env seeds are EVAL_SEED_BASE + i; training env seeds are seed * TRAIN_STRIDE + i.
 EVAL_SEED_BASE = 10**9
 TRAIN_STRIDE = 100_000
