@@ -5,8 +5,13 @@ An agent is anything with three methods (see :class:`~rlx_envs.agents.base.Agent
 ``observe(obs, action, reward, next_obs, terminated, truncated)``.
 """
 
+from rlx_envs.agents.ars import ARS
 from rlx_envs.agents.base import Agent, RandomAgent, run_episode
 from rlx_envs.agents.bootstrapped_q import BootstrappedQ
+from rlx_envs.agents.epopt import EPOpt
 from rlx_envs.agents.tabular import QLearning, SoftQLearning
 
-__all__ = ["Agent", "BootstrappedQ", "QLearning", "RandomAgent", "SoftQLearning", "run_episode"]
+__all__ = [
+    "ARS", "Agent", "BootstrappedQ", "EPOpt", "QLearning", "RandomAgent", "SoftQLearning",
+    "run_episode",
+]  # fmt: skip
