@@ -16,8 +16,9 @@ import rlx_envs  # noqa: E402
 from rlx_envs.grid.render import level_map  # noqa: E402
 
 
-def main(level: str = "first_room", path: str = "first_room.png", scale: str = "3",
-         what: str = "room") -> None:  # fmt: skip
+def main(
+    level: str = "first_room", path: str = "first_room.png", scale: str = "3", what: str = "room"
+) -> None:
     """Render ``level`` (a shipped name or a .txt path) and save it as a PNG."""
     env = rlx_envs.MiniMontezumaEnv(level=level, render_mode="rgb_array")
     env.reset(seed=0)

@@ -90,7 +90,7 @@ def test_cli_lists_the_pairs(capsys):
         ({"pair": "grid-room-maze", "shots": (0, -1)}, "shot counts must be integers >= 0"),
         (
             {"pair": "grid-room-maze", "agent": "dqn"},
-            r"valid: \['bootstrapped-q', 'q', 'random', 'soft-q'\]",
+            r"valid: \['ars', 'bootstrapped-q', 'q', 'random', 'soft-q'\]",
         ),
         ({"pair": "grid-room-maze", "seeds": (10_000,)}, "training and evaluation seeds overlap"),
         ({"pair": "grid-room-maze", "seeds": (1, 1)}, "seeds must be distinct"),

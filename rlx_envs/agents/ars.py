@@ -160,6 +160,12 @@ class ARS:
                 callback(self.iteration, mean_return)
         return curve
 
+    def pretrain(self, env: gym.Env, episodes: int, seed: int) -> list[float]:
+        """The transfer harness's source phase: as many iterations as ``episodes`` rollouts
+        allow (``2N`` per iteration, at least one); returns each iteration's mean return."""
+        iterations = max(1, episodes // (2 * self.n_directions))
+        return self.train(env, iterations, seed=seed)["returns"]
+
     def iterate(self, env: gym.Env) -> float:
         """One ARS iteration: draw, roll out, update weights, then the normaliser."""
         deltas = self.rng.standard_normal((self.n_directions, *self.weights.shape))

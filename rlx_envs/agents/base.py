@@ -10,7 +10,9 @@ An agent needs three methods, and nothing else:
 
 An agent may also define ``adapt(...)`` with the arguments of ``observe``: the harness then runs
 an extra "adapted" arm that learns on the target through it (a special adaptation rule, e.g.
-meta-learning), beside the plain finetuning arm that uses ``observe``.
+meta-learning), beside the plain finetuning arm that uses ``observe``. An agent that learns from
+whole batches of rollouts rather than transitions (ARS) may define
+``pretrain(env, episodes, seed) -> returns``: the harness then calls it for the source phase.
 """
 
 from __future__ import annotations

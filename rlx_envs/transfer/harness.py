@@ -23,7 +23,14 @@ from importlib import metadata
 
 import numpy as np
 
-from rlx_envs.agents import BootstrappedQ, QLearning, RandomAgent, SoftQLearning, run_episode
+from rlx_envs.agents import (
+    ARS,
+    BootstrappedQ,
+    QLearning,
+    RandomAgent,
+    SoftQLearning,
+    run_episode,
+)
 from rlx_envs.transfer.pairs import make_pair, pair
 from rlx_envs.wrappers.shot_budget import ShotBudget
 
@@ -33,6 +40,7 @@ AGENTS = {
     "q": QLearning,
     "soft-q": SoftQLearning,
     "bootstrapped-q": BootstrappedQ,
+    "ars": ARS,
 }
 #: Evaluation env seeds are EVAL_SEED_BASE + i; training env seeds are seed * TRAIN_STRIDE + i.
 EVAL_SEED_BASE = 10**9
@@ -117,10 +125,13 @@ def run_seed(config: Config, seed: int) -> list[dict]:
     source, target = make_pair(config.pair)
     agent = build_agent(config.agent, config.agent_kwargs)
     agent.reset(source.observation_space, source.action_space, seed)
-    source_returns = [
-        run_episode(source, agent, seed=seed * TRAIN_STRIDE + i)[0]
-        for i in range(config.source_episodes)
-    ]
+    if callable(getattr(agent, "pretrain", None)):  # agents that learn from whole rollouts
+        source_returns = [float(r) for r in agent.pretrain(source, config.source_episodes, seed)]
+    else:
+        source_returns = [
+            run_episode(source, agent, seed=seed * TRAIN_STRIDE + i)[0]
+            for i in range(config.source_episodes)
+        ]
     common = {
         "pair": config.pair,
         "agent": config.agent,

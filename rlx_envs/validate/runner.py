@@ -44,6 +44,10 @@ class Bar:
         done = (self.index + min(max(fraction, 0.0), 1.0)) / len(self.names)
         filled = int(30 * done)
         name = self.names[self.index] if self.index < len(self.names) else "done"
+        shown = (int(done * 100), name)
+        if shown == getattr(self, "_shown", None):
+            return  # redraw only when the line changes
+        self._shown = shown
         self.stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done:4.0%} {name:<22}")
         self.stream.flush()
 

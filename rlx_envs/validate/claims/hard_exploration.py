@@ -143,10 +143,45 @@ def run(settings: Settings, budget: int | None = None) -> Result:
         "solved_fraction": {m: float(v.mean()) for m, v in solved.items()},
     }
     (settings.out / "details.json").write_text(json.dumps(details, indent=1))
+    plots = _plot(runs, budget, settings.out / "hard_exploration.png")
     return Result(
         "fraction of seeds solving the room: count minus epsilon-greedy",
         float(gap.mean()),
         (float(low), float(high)),
         passed,
         details,
+        plots,
     )
+
+
+def _plot(runs: list[dict], budget: int, path) -> list:
+    """Steps to the key and to the exit per seed and method (a cross at the budget: never)."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return []
+    fig, ax = plt.subplots(figsize=(5.5, 3.2))
+    colours = {"key_step": "C0", "exit_step": "C1"}
+    for row, method in enumerate(METHODS):
+        for run_ in (r for r in runs if r["method"] == method):
+            for field, offset in (("key_step", 0.0), ("exit_step", 0.12)):
+                step = run_[field]
+                ax.scatter(
+                    step or budget, row + offset, color=colours[field], marker="o" if step else "x"
+                )
+    ax.scatter([], [], color="C0", label="first key")
+    ax.scatter([], [], color="C1", label="first exit")
+    ax.set(
+        yticks=range(len(METHODS)),
+        yticklabels=METHODS,
+        xlabel="env steps (x: never)",
+        title="MiniMontezuma first room",
+    )
+    ax.legend(loc="lower right")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return [path]

@@ -99,13 +99,38 @@ def run(settings: Settings) -> Result:
         }
     )
     (settings.out / "details.json").write_text(json.dumps(details, indent=1))
+    plots = _plot(measured, settings.out / "transfer_maxent.png")
     return Result(
         "jumpstart, max-entropy minus deterministic pretraining (mean over seeds)",
         float(gap.mean()),
         (float(low), float(high)),
         passed,
         details,
+        plots,
     )
+
+
+def _plot(measured: dict, path) -> list:
+    """The IQM k-shot curves of finetuning and of scratch, for both pretrainings."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return []
+    fig, ax = plt.subplots(figsize=(5, 3.2))
+    for colour, (label, m) in zip(("C0", "C3"), measured.items(), strict=True):
+        ax.plot(SHOTS, m["curves"]["finetune"], marker="o", color=colour, label=label)
+        ax.plot(SHOTS, m["curves"]["scratch"], ls="--", color=colour, label=f"{label}, scratch")
+    ax.set(
+        xlabel="shots in the corridor", ylabel="evaluation return (IQM)", title="room -> corridor"
+    )
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return [path]
 
 
 class _Quiet:
