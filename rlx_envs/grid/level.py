@@ -25,6 +25,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from ..paths import asset_dir
 from . import tiles as T
 
 #: Directions of room neighbours, in the order of ``Level.neighbours``.
@@ -83,11 +84,7 @@ class Level:
 
 def levels_dir() -> Path:
     """Folder of the shipped level files (in the wheel, or top-level ``assets/`` in a checkout)."""
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (here / "assets" / "levels", here.parent / "assets" / "levels"):
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("rlx_envs level assets are missing; reinstall the package")
+    return asset_dir("levels")
 
 
 def shipped_levels() -> list[str]:

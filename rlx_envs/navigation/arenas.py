@@ -26,6 +26,8 @@ from pathlib import Path
 
 import mujoco
 
+from rlx_envs.paths import asset_dir
+
 #: Colour of every wall geom (RGBA), and of the goal marker.
 WALL_RGBA = (0.45, 0.42, 0.55, 1.0)
 GOAL_RGBA = (0.2, 0.75, 0.3, 0.6)
@@ -38,11 +40,7 @@ FLOOR_MARGIN = 2.0
 
 def mjcf_dir() -> Path:
     """Folder of the shipped MJCF files (in the wheel, or top-level ``assets/`` in a checkout)."""
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (here / "assets" / "mjcf", here.parent / "assets" / "mjcf"):
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("rlx_envs MJCF assets are missing; reinstall the package")
+    return asset_dir("mjcf")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -16,6 +16,8 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
+from rlx_envs.paths import asset_dir
+
 NORTH, EAST, SOUTH, WEST = range(4)
 ACTION_NAMES = ("NORTH", "EAST", "SOUTH", "WEST")
 MOVES = ((0, -1), (1, 0), (0, 1), (-1, 0))
@@ -28,11 +30,7 @@ AGENT_COLOUR = (200, 40, 40)
 
 def layouts_dir() -> Path:
     """Folder of the shipped layouts (in the wheel, or top-level ``assets/`` in a checkout)."""
-    here = Path(__file__).resolve().parent.parent
-    for candidate in (here / "assets" / "topdown", here.parent / "assets" / "topdown"):
-        if candidate.is_dir():
-            return candidate
-    raise FileNotFoundError("rlx_envs top-down layouts are missing; reinstall the package")
+    return asset_dir("topdown")
 
 
 def shipped_layouts() -> list[str]:
