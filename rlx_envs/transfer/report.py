@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from rlx_envs.plotting import pyplot, save
 from rlx_envs.transfer import metrics, stats
 from rlx_envs.transfer.harness import shot_table
 
@@ -68,13 +69,9 @@ def format_summary(summary: dict) -> str:
 
 def plot(rows: Sequence[dict], summary: dict, out: Path, title: str) -> list[Path]:
     """k-shot curves and source learning curves with 95% bands, and a transfer matrix."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError as error:
-        raise RuntimeError('plots need matplotlib: pip install -e ".[plots]"') from error
+    plt = pyplot()
+    if plt is None:
+        raise RuntimeError('plots need matplotlib: pip install -e ".[plots]"')
     out.mkdir(parents=True, exist_ok=True)
     saved = []
     fig, ax = plt.subplots(figsize=(5, 3.5))
@@ -86,7 +83,7 @@ def plot(rows: Sequence[dict], summary: dict, out: Path, title: str) -> list[Pat
         )
     ax.set(xlabel="shots (target episodes)", ylabel="evaluation return (IQM)", title=title)
     ax.legend()
-    saved.append(_save(fig, out / "kshot.png"))
+    saved.append(save(fig, out / "kshot.png"))
     curves = np.array([row["returns"] for row in rows if row["arm"] == "source"])
     if curves.size:
         fig, ax = plt.subplots(figsize=(5, 3.5))
@@ -98,7 +95,7 @@ def plot(rows: Sequence[dict], summary: dict, out: Path, title: str) -> list[Pat
         ax.plot(x, mean)
         ax.fill_between(x, mean - spread, mean + spread, alpha=0.25)
         ax.set(xlabel="source episodes", ylabel=f"return (mean of {window})", title=title)
-        saved.append(_save(fig, out / "learning.png"))
+        saved.append(save(fig, out / "learning.png"))
     arms = [a for a in summary["arms"] if a != "scratch"]
     if "scratch" in summary["arms"] and arms:
         ks = list(summary["arms"]["scratch"])
@@ -116,7 +113,7 @@ def plot(rows: Sequence[dict], summary: dict, out: Path, title: str) -> list[Pat
         for (i, j), value in np.ndenumerate(matrix):
             ax.text(j, i, "-" if np.isnan(value) else f"{value:.0f}", ha="center", va="center")
         fig.colorbar(image, ax=ax)
-        saved.append(_save(fig, out / "transfer_matrix.png"))
+        saved.append(save(fig, out / "transfer_matrix.png"))
     return saved
 
 
@@ -124,12 +121,3 @@ def _ratio(summary: dict, arm: str, k: int) -> float:
     """100 x IQM(arm) / IQM(scratch) at k shots (Progressive Networks' per-cell form)."""
     base = summary["arms"]["scratch"][k]["iqm"]
     return 100.0 * summary["arms"][arm][k]["iqm"] / base if base > 0 else float("nan")
-
-
-def _save(fig, path: Path) -> Path:
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    import matplotlib.pyplot as plt
-
-    plt.close(fig)
-    return path

@@ -50,6 +50,7 @@ import numpy as np
 import rlx_envs  # noqa: F401  (registers the envs)
 from rlx_envs.agents import QLearning
 from rlx_envs.agents.bootstrapped_q import BootstrappedQ
+from rlx_envs.plotting import pyplot, save
 from rlx_envs.transfer import stats
 from rlx_envs.validate.base import Result, Settings
 from rlx_envs.wrappers import CountBonus
@@ -438,12 +439,8 @@ def run(
 
 def _plot(per_env: dict, caps: dict[str, int], out: Path) -> list[Path]:
     """Episodes to the first far reward against N, log scale, one panel per env."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
+    plt = pyplot()
+    if plt is None:
         return []
     colours = {"epsilon-greedy": "tab:red", "bootstrapped": "tab:blue", "count-bonus": "tab:green"}
     fig, axes = plt.subplots(1, len(per_env), figsize=(5.5 * len(per_env), 4.2))
@@ -477,10 +474,8 @@ def _plot(per_env: dict, caps: dict[str, int], out: Path) -> list[Path]:
         ax.legend(fontsize=7, loc="lower right")
     fig.suptitle("x: censored at the cap (dashed); lines: geometric means; dotted: end of the "
                  "rule's grid (directed methods only beyond)", fontsize=9)  # fmt: skip
-    fig.tight_layout()
     path = out / "deep_exploration.png"
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    save(fig, path)
     return [path]
 
 

@@ -24,6 +24,7 @@ import gymnasium as gym
 import numpy as np
 
 from rlx_envs.agents import QLearning
+from rlx_envs.plotting import pyplot, save
 from rlx_envs.transfer import stats
 from rlx_envs.validate.base import Result, Settings
 from rlx_envs.wrappers import CountBonus, PseudoCountBonus
@@ -156,12 +157,8 @@ def run(settings: Settings, budget: int | None = None) -> Result:
 
 def _plot(runs: list[dict], budget: int, path) -> list:
     """Steps to the key and to the exit per seed and method (a cross at the budget: never)."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
+    plt = pyplot()
+    if plt is None:
         return []
     fig, ax = plt.subplots(figsize=(5.5, 3.2))
     colours = {"key_step": "C0", "exit_step": "C1"}
@@ -181,7 +178,5 @@ def _plot(runs: list[dict], budget: int, path) -> list:
         title="MiniMontezuma first room",
     )
     ax.legend(loc="lower right")
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save(fig, path)
     return [path]

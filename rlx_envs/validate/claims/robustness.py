@@ -57,6 +57,7 @@ import numpy as np
 from rlx_envs.agents.ars import ARS
 from rlx_envs.agents.base import run_episode
 from rlx_envs.agents.epopt import EPOpt
+from rlx_envs.plotting import pyplot, save
 from rlx_envs.transfer.stats import bootstrap_ci, iqm
 from rlx_envs.validate.base import Result, Settings
 
@@ -225,12 +226,8 @@ def summarize(runs: list[dict], budget: Budget, seed: int) -> dict:
 
 def plot(runs: list[dict], path: Path) -> list[Path]:
     """Return against torso mass, one thin line per seed and the mean, for both policies."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
+    plt = pyplot()
+    if plt is None:
         return []
     fig, ax = plt.subplots(figsize=(6, 4))
     for method, color in zip(METHODS, ("tab:red", "tab:blue"), strict=True):
@@ -242,9 +239,7 @@ def plot(runs: list[dict], path: Path) -> list[Path]:
     ax.axvline(6.0, color="gray", linestyle=":", linewidth=1)
     ax.set(xlabel="torso mass", ylabel="return", title="Robustness over torso mass (Hopper)")
     ax.legend()
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    save(fig, path)
     return [path]
 
 

@@ -19,6 +19,7 @@ import json
 
 import numpy as np
 
+from rlx_envs.plotting import pyplot, save
 from rlx_envs.transfer import metrics, stats
 from rlx_envs.transfer.harness import Config
 from rlx_envs.transfer.harness import run as run_harness
@@ -112,12 +113,8 @@ def run(settings: Settings) -> Result:
 
 def _plot(measured: dict, path) -> list:
     """The IQM k-shot curves of finetuning and of scratch, for both pretrainings."""
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
+    plt = pyplot()
+    if plt is None:
         return []
     fig, ax = plt.subplots(figsize=(5, 3.2))
     for colour, (label, m) in zip(("C0", "C3"), measured.items(), strict=True):
@@ -127,9 +124,7 @@ def _plot(measured: dict, path) -> list:
         xlabel="shots in the corridor", ylabel="evaluation return (IQM)", title="room -> corridor"
     )
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
+    save(fig, path)
     return [path]
 
 
