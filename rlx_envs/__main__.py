@@ -159,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     perf.add_argument(
         "--only",
         action="append",
-        choices=["grid", "batched", "physics", "bonus"],
+        choices=["grid", "batched", "physics", "bonus", "visual"],
         help="run only this section (repeatable; default: all)",
     )
     perf.set_defaults(run=_perf)

@@ -15,8 +15,8 @@ import numpy as np
 
 OBS_MODES = ("ram", "symbolic", "pixels", "dict")
 #: Sections of the report, in order: MiniMontezuma single env, batched, physics randomization,
-#: exploration bonuses.
-SECTIONS = ("grid", "batched", "physics", "bonus")
+#: exploration bonuses, visual randomization.
+SECTIONS = ("grid", "batched", "physics", "bonus", "visual")
 
 
 def steps_per_second(env, steps: int, seed: int = 0) -> float:
@@ -89,6 +89,10 @@ def main(args) -> int:
         from rlx_envs.perf_bonus import bonus_tables
 
         bonus_tables()
+    if "visual" in sections:
+        from rlx_envs.perf_visual import visual_table
+
+        visual_table(max(1000, steps // 4))
     return 0
 
 

@@ -9,6 +9,7 @@ import gymnasium as gym
 
 _GRID = "rlx_envs.grid.env:MiniMontezumaEnv"
 _PROCGEN = "rlx_envs.grid.env:MiniMontezumaProcgenEnv"
+_THEMED = "rlx_envs.wrappers.visual_randomization:themed_env"
 _HOPPER = "rlx_envs.physics.envs:hopper"
 _CHEETAH = "rlx_envs.physics.envs:half_cheetah"
 _POINT = "rlx_envs.navigation.point:PointNavigationEnv"
@@ -17,6 +18,7 @@ _ANT = "rlx_envs.navigation.ant:AntNavigationEnv"
 VECTOR_ENTRY_POINTS = {
     _GRID: "rlx_envs.grid.vector:MiniMontezumaVectorEnv",
     _PROCGEN: "rlx_envs.grid.vector:MiniMontezumaProcgenVectorEnv",
+    _THEMED: "rlx_envs.wrappers.visual_randomization:themed_vector_env",
 }
 
 #: (id, entry point, kwargs, max_episode_steps, one-line description)
@@ -33,6 +35,11 @@ ENVS: tuple[tuple[str, str, dict, int, str], ...] = (
      "Teaching level: fetch the keys, open the matching doors"),
     ("rlx/MiniMontezumaHazards-v0", _GRID, {"level": "lesson_hazards"}, 500,
      "Teaching level: jump a skull, time a laser, avoid lava and long falls"),
+    # Paired visual domains: the first room, same dynamics, pixels in two fixed themes.
+    ("rlx/MiniMontezumaSim-v0", _THEMED, {"theme": "sim", "level": "first_room"}, 2_000,
+     "The first room in flat synthetic colours, pixel observations (visual source domain)"),
+    ("rlx/MiniMontezumaReal-v0", _THEMED, {"theme": "real", "level": "first_room"}, 2_000,
+     "The first room textured, shaded, earthy palette, pixel observations (visual target)"),
     ("rlx/HopperRandom-v0", _HOPPER, {"variant": "random"}, 1_000,
      "Hopper-v5 with physics redrawn each episode from EPOpt's table (mass, friction, ...)"),
     ("rlx/HopperNominal-v0", _HOPPER, {"variant": "nominal"}, 1_000,

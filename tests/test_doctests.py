@@ -17,6 +17,7 @@ MODULES = [
     "rlx_envs.exploration.predictors",
     "rlx_envs.exploration.pseudo_counts",
     "rlx_envs.exploration.schedules",
+    "rlx_envs.grid.appearance",
     "rlx_envs.grid.env",
     "rlx_envs.grid.vector",
     "rlx_envs.physics",
@@ -29,6 +30,7 @@ MODULES = [
     "rlx_envs.wrappers.bonuses",
     "rlx_envs.wrappers.physics_randomization",
     "rlx_envs.wrappers.shot_budget",
+    "rlx_envs.wrappers.visual_randomization",
 ]
 
 

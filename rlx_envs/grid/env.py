@@ -9,7 +9,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from . import observe, render, rules, sprites
+from . import appearance, observe, render, rules, sprites
 from . import tiles as T
 from .checker import check_level
 from .level import Level, load_level, parse_level, shipped_levels
@@ -169,6 +169,7 @@ class MiniMontezumaEnv(gym.Env):
         self._state: rules.State | None = None
         self._score = 0.0
         self._window = None
+        self._appearance: tuple[np.ndarray, tuple[int, int]] | None = None
 
     # -- levels (the procedural env overrides these two) -------------------------------------
     def _first_level(self, level) -> Level:
@@ -244,6 +245,14 @@ class MiniMontezumaEnv(gym.Env):
             self._window.close()
             self._window = None
 
+    def set_appearance(self, table: np.ndarray | None = None, shift=(0, 0)) -> None:
+        """Draw pixel observations with sprite ``table`` ((19, 8, 8, 3) uint8, see
+        :mod:`rlx_envs.grid.appearance`) and the camera moved by ``shift = (dy, dx)`` pixels
+        (|dy|, |dx| < 8; the uncovered strip shows the empty sprite's top-left colour).
+        ``None`` restores the package sprites. The ram and symbolic observations, and
+        ``render()``, never change."""
+        self._appearance = None if table is None else appearance.check_appearance(table, shift)
+
     # -- observations and info ---------------------------------------------------------------
     def key_counts(self) -> tuple[int, ...]:
         """Keys held, per colour (red, green, blue, yellow)."""
@@ -257,9 +266,11 @@ class MiniMontezumaEnv(gym.Env):
         codes = self._perm[self._observer.symbolic(s)]
         if mode == "symbolic":
             return codes
+        look = self._appearance
+        pixels = observe.pixels(codes) if look is None else appearance.draw(codes, *look)
         if mode == "pixels":
-            return observe.pixels(codes)
-        return {"ram": self._observer.ram(s), "symbolic": codes, "pixels": observe.pixels(codes)}
+            return pixels
+        return {"ram": self._observer.ram(s), "symbolic": codes, "pixels": pixels}
 
     def _info(self, died: bool) -> dict[str, Any]:
         s = self._state

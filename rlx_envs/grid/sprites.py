@@ -153,6 +153,8 @@ _ART: dict[int, tuple[list[str], dict[str, tuple[int, int, int]]]] = {
 for _i, _name in enumerate(T.COLOURS):
     _ART[T.C_KEY_RED + _i] = (_KEY, {"x": _COLOURS[_name]})
     _ART[T.C_DOOR_RED + _i] = (_DOOR, {"x": _COLOURS[_name]})
+#: (rows, palette) per code: the sprite art (``rlx_envs.grid.appearance`` recolours it).
+ART = _ART
 
 
 def _draw(rows: list[str], palette: dict[str, tuple[int, int, int]]) -> np.ndarray:

@@ -15,7 +15,7 @@ from gymnasium import spaces
 from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
-from . import observe, render, rules, sprites
+from . import appearance, observe, render, rules, sprites
 from . import tiles as T
 from .batch import BatchObserver, SlotTables
 from .env import observation_space, resolve_level, validate_config
@@ -112,6 +112,7 @@ class MiniMontezumaVectorEnv(VectorEnv):
         self._elapsed = np.zeros(self.num_envs, np.int64)
         self._autoreset = np.zeros(self.num_envs, bool)
         self._score = np.zeros(self.num_envs)
+        self._looks: tuple[np.ndarray, np.ndarray] | None = None  # (N, 19, 8, 8, 3), (N, 2)
 
     # -- levels (the procedural batch overrides these) ---------------------------------------
     def _first_level(self, level):
@@ -219,7 +220,44 @@ class MiniMontezumaVectorEnv(VectorEnv):
                                         int(s.lives[i]), keys))  # fmt: skip
         return tuple(out)
 
+    def set_appearance(self, tables=None, shifts=None, envs=None) -> None:
+        """Draw env ``envs[j]``'s pixels with sprite table ``tables[j]`` and camera shift
+        ``shifts[j] = (dy, dx)`` (as the single env's ``set_appearance``). ``envs`` defaults to
+        every env; ``tables=None`` restores the package sprites (and no shift) for ``envs``."""
+        envs = np.arange(self.num_envs) if envs is None else np.asarray(envs, np.int64).ravel()
+        if tables is None:
+            if self._looks is not None:
+                self._looks[0][envs] = sprites.SPRITES
+                self._looks[1][envs] = 0
+            return
+        tables = np.asarray(tables)
+        shifts = np.zeros((len(envs), 2), np.int64) if shifts is None else np.asarray(shifts)
+        if tables.shape != (len(envs), *sprites.SPRITES.shape) or tables.dtype != np.uint8:
+            raise ValueError(f"tables must be a ({len(envs)}, 19, 8, 8, 3) uint8 array, got "
+                             f"{tables.shape} {tables.dtype}")  # fmt: skip
+        if shifts.shape != (len(envs), 2) or np.abs(shifts).max(initial=0) >= sprites.TILE:
+            raise ValueError(f"shifts must be ({len(envs)}, 2) ints with |dy|, |dx| < 8")
+        if self._looks is None:
+            self._looks = (np.repeat(sprites.SPRITES[None], self.num_envs, axis=0),
+                           np.zeros((self.num_envs, 2), np.int64))  # fmt: skip
+        self._looks[0][envs] = tables
+        self._looks[1][envs] = shifts
+
+    def draw_pixels(self, envs=None) -> np.ndarray:
+        """The pixel observation of ``envs`` (default: all) now, in their current appearance."""
+        envs = np.arange(self.num_envs) if envs is None else np.asarray(envs, np.int64).ravel()
+        codes = self._observer.symbolic(self._tables, self._state, self._perms)[envs]
+        return self._pixels(codes, envs)
+
     # -- internals ---------------------------------------------------------------------------
+    def _pixels(self, codes: np.ndarray, envs=None) -> np.ndarray:
+        if self._looks is None:
+            return sprites.tiles_to_image(codes)
+        tables, shifts = self._looks
+        if envs is not None:
+            tables, shifts = tables[envs], shifts[envs]
+        return appearance.draw_batch(codes, tables, shifts)
+
     def _check_actions(self, actions) -> np.ndarray:
         a = np.asarray(actions)
         if a.shape != (self.num_envs,):
@@ -279,12 +317,8 @@ class MiniMontezumaVectorEnv(VectorEnv):
         if mode == "symbolic":
             return codes
         if mode == "pixels":
-            return sprites.tiles_to_image(codes)
-        return {
-            "ram": self._observer.ram(s),
-            "symbolic": codes,
-            "pixels": sprites.tiles_to_image(codes),
-        }
+            return self._pixels(codes)
+        return {"ram": self._observer.ram(s), "symbolic": codes, "pixels": self._pixels(codes)}
 
     def _info(self, died: np.ndarray) -> dict[str, Any]:
         s = self._state

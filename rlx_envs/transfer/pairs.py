@@ -74,6 +74,13 @@ PAIRS: tuple[PairSpec, ...] = (
         "rlx/HopperExtreme-v0",
         "every EPOpt parameter drawn outside its training range (out of distribution)",
     ),
+    PairSpec(
+        "minimontezuma-sim-real",
+        "rlx/MiniMontezumaSim-v0",
+        "rlx/MiniMontezumaReal-v0",
+        "the look only: flat synthetic colours -> textured, shaded, earthy pixels of the same "
+        "first room; dynamics, rewards, ram and symbolic observations identical",
+    ),
 )
 
 

@@ -1,5 +1,6 @@
 """User-facing wrappers of rlx-envs: exploration bonuses (each with a ``Vector`` twin for vector
-envs, sharing one estimator across the batch), physics randomization and shot budgets.
+envs, sharing one estimator across the batch), physics randomization, visual randomization and
+shot budgets.
 
 >>> from rlx_envs.wrappers import CountBonus, PhysicsRandomization, VectorCountBonus
 """
@@ -27,6 +28,10 @@ from rlx_envs.wrappers.shot_budget import (
     ShotBudgetExhausted,
     VectorShotBudget,
 )
+from rlx_envs.wrappers.visual_randomization import (
+    VectorVisualRandomization,
+    VisualRandomization,
+)
 
 __all__ = [
     "CountBonus",
@@ -48,4 +53,6 @@ __all__ = [
     "VectorPseudoCountBonus",
     "VectorRNDBonus",
     "VectorShotBudget",
+    "VectorVisualRandomization",
+    "VisualRandomization",
 ]
