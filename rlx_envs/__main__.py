@@ -129,7 +129,13 @@ def _validate(args) -> int:
     )
     done = run_claims(names, settings)
     print(table(done))
-    print(f"saved {Path(args.out) / 'results.json'} and each claim's plots under {args.out}/")
+    plots = [p for _, _, result, _ in done for p in result.plots]
+    where = (
+        f"; plots under {args.out}/"
+        if plots
+        else ' (plots need matplotlib: pip install -e ".[plots]")'
+    )
+    print(f"saved {Path(args.out) / 'results.json'}{where}")
     failed = [name for name, _, result, _ in done if not result.passed]
     return 1 if failed and args.strict else 0
 
