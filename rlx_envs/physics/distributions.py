@@ -121,17 +121,19 @@ class LogUniform(Distribution):
     def ppf(self, u: float) -> float:
         return self.low * (self.high / self.low) ** u
 
+    # With r = log(high / low), high - low = low * expm1(r): written that way, the moments stay
+    # exact when high is within rounding of low (a difference of two floats would not).
     @property
     def mean(self) -> float:
-        ratio = math.log(self.high / self.low)
-        return self.low if ratio == 0 else (self.high - self.low) / ratio
+        r = math.log(self.high / self.low)
+        return self.low if r == 0 else self.low * math.expm1(r) / r
 
     @property
     def std(self) -> float:
-        ratio = math.log(self.high / self.low)
-        if ratio == 0:
+        r = math.log(self.high / self.low)
+        if r == 0:
             return 0.0
-        second = (self.high**2 - self.low**2) / (2 * ratio)
+        second = self.low**2 * math.expm1(2 * r) / (2 * r)
         return math.sqrt(max(0.0, second - self.mean**2))
 
 
