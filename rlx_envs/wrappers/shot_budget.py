@@ -68,13 +68,15 @@ class _Counter:
         self.max_shots = _check_budget("max_shots", max_shots)
         self.max_eval_episodes = _check_budget("max_eval_episodes", max_eval_episodes, True)
         self.records: dict[str, list[Shot]] = {ADAPTATION: [], EVALUATION: []}
+        #: Episodes within budget per kind, kept as a count: every step reports it.
+        self.counted = {ADAPTATION: 0, EVALUATION: 0}
         self.kind = ADAPTATION
 
     def limit(self, kind: str) -> int | None:
         return self.max_shots if kind == ADAPTATION else self.max_eval_episodes
 
     def used(self, kind: str = ADAPTATION) -> int:
-        return sum(not s.over_budget for s in self.records[kind])
+        return self.counted[kind]
 
     def exhausted(self, kind: str = ADAPTATION) -> bool:
         limit = self.limit(kind)
@@ -86,6 +88,7 @@ class _Counter:
             len(self.records[kind]), kind, float(episode_return), int(length), success, env, over
         )
         self.records[kind].append(shot)
+        self.counted[kind] += not over
         return shot
 
     def info(self) -> dict:
