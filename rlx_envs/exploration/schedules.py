@@ -167,18 +167,13 @@ class RunningStd(Normaliser):
     def many(self, x: np.ndarray) -> np.ndarray:
         x = np.asarray(x, dtype=np.float64)
         counts = self.count + np.arange(1, len(x) + 1)
-        sums = np.cumsum(np.r_[self.sum, x])[1:]
+        sums = np.cumsum(np.r_[self.sum, x])[1:]  # left to right, as :meth:`one` adds
         sums_sq = np.cumsum(np.r_[self.sum_sq, x * x])[1:]
         if len(x):
             self.count, self.sum, self.sum_sq = int(counts[-1]), float(sums[-1]), float(sums_sq[-1])
-        return np.array(
-            [
-                v / self._std(c, s, q)
-                for v, c, s, q in zip(
-                    x.tolist(), counts.tolist(), sums.tolist(), sums_sq.tolist(), strict=True
-                )
-            ]
-        )
+        mean = sums / counts
+        var = sums_sq / counts - mean * mean  # the same float64 operations as _std, elementwise
+        return x / np.where(var > 1e-16, np.sqrt(np.maximum(var, 0.0)), 1.0)
 
     @staticmethod
     def _std(count: int, total: float, total_sq: float) -> float:
