@@ -90,6 +90,13 @@ def run_episode(
     return total, length, bool(success if success is not None else terminated and total > 0)
 
 
+def check_unit_interval(**values: float) -> None:
+    """Raise a ValueError naming the first hyperparameter outside [0, 1] (rates, probabilities)."""
+    for name, value in values.items():
+        if not 0 <= value <= 1:
+            raise ValueError(f"{name} must lie in [0, 1], got {value!r}")
+
+
 def greedy_argmax(values: np.ndarray, rng: np.random.Generator) -> int:
     """The index of the largest value, ties broken at random by ``rng``."""
     best = np.flatnonzero(values == values.max())

@@ -67,7 +67,7 @@ from __future__ import annotations
 import numpy as np
 from gymnasium import spaces
 
-from .base import greedy_argmax
+from .base import check_unit_interval, greedy_argmax
 from .tabular import state_key
 
 # -- hyperparameters -----------------------------------------------------------------------------
@@ -124,13 +124,7 @@ class BootstrappedQ:
     ):
         if isinstance(heads, bool) or not isinstance(heads, (int, np.integer)) or heads < 1:
             raise ValueError(f"heads must be an integer >= 1, got {heads!r}")
-        for name, value, lo, hi in (
-            ("mask_probability", mask_probability, 0, 1),
-            ("alpha", alpha, 0, 1),
-            ("gamma", gamma, 0, 1),
-        ):
-            if not lo <= value <= hi:
-                raise ValueError(f"{name} must lie in [{lo}, {hi}], got {value!r}")
+        check_unit_interval(mask_probability=mask_probability, alpha=alpha, gamma=gamma)
         if not prior_scale >= 0:
             raise ValueError(f"prior_scale must be >= 0, got {prior_scale!r}")
         if evaluation not in EVALUATIONS:

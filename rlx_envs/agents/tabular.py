@@ -15,7 +15,7 @@ import math
 import numpy as np
 from gymnasium import spaces
 
-from .base import greedy_argmax
+from .base import check_unit_interval, greedy_argmax
 
 
 def state_key(obs) -> tuple:
@@ -42,13 +42,7 @@ class QLearning:
     def __init__(
         self, alpha: float = 0.5, gamma: float = 0.99, epsilon: float = 0.1, initial_q: float = 0.0
     ):
-        for name, value, lo, hi in (
-            ("alpha", alpha, 0, 1),
-            ("gamma", gamma, 0, 1),
-            ("epsilon", epsilon, 0, 1),
-        ):
-            if not lo <= value <= hi:
-                raise ValueError(f"{name} must lie in [{lo}, {hi}], got {value!r}")
+        check_unit_interval(alpha=alpha, gamma=gamma, epsilon=epsilon)
         self.alpha, self.gamma, self.epsilon, self.initial_q = alpha, gamma, epsilon, initial_q
 
     def reset(self, observation_space, action_space, seed: int) -> None:
