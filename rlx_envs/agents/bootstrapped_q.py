@@ -15,8 +15,8 @@ Osband, Blundell, Pritzel and Van Roy, "Deep Exploration via Bootstrapped DQN", 
 
 **The priors.** In a table a head's value of a never-updated pair is whatever it starts at, so the
 initial values are the heads' prior beliefs. Each head starts every Q(s, a) at an independent
-Normal(0, ``PRIOR_SCALE``^2) draw (made the first time state s is seen, from the seeded
-generator). The spread should match the values to be learned (Osband et al. 2018 scale their
+Normal(0, ``PRIOR_SCALE``^2) draw, a function of the seed, the state, the head and the action
+(:func:`rlx_envs.agents.keyed.normal`), made the first time state s is seen. The spread should match the values to be learned (Osband et al. 2018 scale their
 prior, beta, to the problem): with rewards of at most 1 a step and gamma = 0.99 the values lie
 in [0, 100], hence ``PRIOR_SCALE = 30``. A prior far smaller than the learned values is never
 overturned: on the chain, with a spread of 1, heads that have learned the shuttle between
@@ -39,7 +39,7 @@ ties broken by the heads' mean Q, then at random; ``"mean"`` takes the argmax of
 
 **Episode boundaries.** The harness interface (``reset``, ``act``, ``observe``) has no
 "episode start" call, so a new head is drawn in ``observe`` whenever ``terminated`` or
-``truncated`` is True (and once in ``reset``): every episode fed through ``observe`` is played by
+``truncated`` is True (and once in ``reset``; per seed in a batch): every episode fed through ``observe`` is played by
 one head from its first step to its last.
 
 **Limits.** With deterministic rewards the only randomness is the prior's, and K is finite: a
@@ -49,7 +49,9 @@ good; without dithering nothing unsticks it. Osband et al. (2019, section 6) add
 targets for such cases; this agent does not. In the deep-exploration claim this shows as the odd
 run that never reaches the far reward (counted, censored at the cap).
 
-Numpy only; every draw (priors, masks, heads, tie breaks) from the generator seeded in ``reset``.
+Numpy only; every draw (priors, masks, heads, tie breaks) is counter-based, keyed by the seed
+(:mod:`rlx_envs.agents.keyed`), so seed i of a batch (``reset_batch``, ``act_batch``,
+``observe_batch``: one set of K tables per seed) is exactly the single agent seeded with i.
 
 >>> import gymnasium as gym
 >>> import rlx_envs
@@ -65,10 +67,10 @@ Numpy only; every draw (priors, masks, heads, tie breaks) from the generator see
 from __future__ import annotations
 
 import numpy as np
-from gymnasium import spaces
 
-from .base import check_unit_interval, greedy_argmax
-from .tabular import state_key
+from .base import check_unit_interval
+from .keyed import STREAMS, normal, uniform
+from .tabular import TIE, TabularAgent, argmax_ties
 
 # -- hyperparameters -----------------------------------------------------------------------------
 #: K, the number of heads (Osband et al. 2016 use 10).
@@ -85,9 +87,12 @@ GAMMA = 0.99
 #: How ``act(obs, greedy=True)`` pools the heads: "vote" (majority) or "mean" (mean Q).
 EVALUATION = "vote"
 EVALUATIONS = ("vote", "mean")
+#: Streams of the keyed draws: the head of an episode, then one per head for the masks.
+_HEAD, _MASK = 3, 4
+MAX_HEADS = STREAMS - _MASK
 
 
-class BootstrappedQ:
+class BootstrappedQ(TabularAgent):
     """K bootstrapped Q-tables with random priors; one head, drawn per episode, acts.
 
     Osband et al. (2016), "Deep Exploration via Bootstrapped DQN", Algorithm 1, tabular, with the
@@ -95,7 +100,7 @@ class BootstrappedQ:
     module docstring for what each choice means).
 
     Args:
-        heads: K, the number of Q-tables.
+        heads: K, the number of Q-tables (1 to 60).
         mask_probability: p of the per-head Bernoulli(p) bootstrap mask of every transition
             (1.0: every head sees every transition; they then differ only by their priors).
         prior_scale: standard deviation of the Normal(0, prior_scale^2) initial Q-values
@@ -103,10 +108,12 @@ class BootstrappedQ:
         alpha: step size; gamma: discount.
         evaluation: "vote" or "mean", how ``act(obs, greedy=True)`` pools the heads.
 
-    Attributes (after ``reset``): ``q`` maps a state key to its (K, actions) array of values;
-    ``head`` is the head acting in the current episode; ``last_mask`` is the mask of the last
-    transition observed; ``episodes`` counts the episode ends observed.
+    Attributes (after ``reset``/``reset_batch``): ``heads_acting`` (N,) the head of each seed's
+    current episode; ``masks`` (N, K) the masks of the last transition observed; ``episode_ends``
+    (N,) the episode ends observed. With one seed, ``head``, ``last_mask`` and ``episodes`` are
+    the same for it.
 
+    >>> from gymnasium import spaces
     >>> agent = BootstrappedQ(heads=3)
     >>> agent.reset(spaces.Discrete(4), spaces.Discrete(2), seed=0)
     >>> agent.head_values(0).shape   # Q_k(s, .) for the three heads
@@ -122,8 +129,12 @@ class BootstrappedQ:
         gamma: float = GAMMA,
         evaluation: str = EVALUATION,
     ):
-        if isinstance(heads, bool) or not isinstance(heads, (int, np.integer)) or heads < 1:
-            raise ValueError(f"heads must be an integer >= 1, got {heads!r}")
+        if (
+            isinstance(heads, bool)
+            or not isinstance(heads, (int, np.integer))
+            or not 1 <= heads <= MAX_HEADS
+        ):
+            raise ValueError(f"heads must be an integer in 1..{MAX_HEADS}, got {heads!r}")
         check_unit_interval(mask_probability=mask_probability, alpha=alpha, gamma=gamma)
         if not prior_scale >= 0:
             raise ValueError(f"prior_scale must be >= 0, got {prior_scale!r}")
@@ -133,53 +144,84 @@ class BootstrappedQ:
         self.prior_scale, self.alpha, self.gamma = float(prior_scale), float(alpha), float(gamma)
         self.evaluation = evaluation
 
-    def reset(self, observation_space, action_space, seed: int) -> None:
-        """Forget everything; seed the generator; draw the first episode's head."""
-        if not isinstance(action_space, spaces.Discrete):
-            raise ValueError(f"{type(self).__name__} needs Discrete actions, got {action_space}")
-        self.n = int(action_space.n)
-        self.q: dict[tuple, np.ndarray] = {}
-        self.rng = np.random.default_rng(seed)
-        self.head = int(self.rng.integers(self.heads))
-        self.last_mask = np.zeros(self.heads, dtype=bool)
-        self.episodes = 0
+    # -- the table ----------------------------------------------------------------------------
+    def fields(self) -> dict:
+        return {"q": ((self.heads, self.n), 0.0)}
 
+    def initialise(self, rows, envs, states) -> None:
+        """Each new state's prior: Normal(0, prior_scale^2) per (head, action), keyed by the
+        seed and the state (the same whenever and wherever the state is first met)."""
+        if self.prior_scale == 0:
+            self.table["q"][rows] = 0.0
+            return
+        index = np.arange(self.heads * self.n)[None, :]
+        draws = normal(self.keys[envs][:, None], states[:, None], index)
+        self.table["q"][rows] = self.prior_scale * draws.reshape(len(rows), self.heads, self.n)
+
+    def start(self) -> None:
+        self.heads_acting = self._draw_heads()
+        self.masks = np.zeros((self.num_seeds, self.heads), dtype=bool)
+        self.episode_ends = np.zeros(self.num_seeds, np.int64)
+
+    def _draw_heads(self) -> np.ndarray:
+        u = self.uniform(_HEAD)
+        return np.minimum((u * self.heads).astype(np.int64), self.heads - 1)
+
+    # -- one seed -------------------------------------------------------------------------------
     def head_values(self, obs) -> np.ndarray:
-        """Q_k(s, .) of every head, a (K, actions) view into the tables, drawn from the prior
-        the first time ``obs`` is seen."""
-        key = state_key(obs)
-        row = self.q.get(key)
-        if row is None:
-            row = self.q[key] = self.prior_scale * self.rng.standard_normal((self.heads, self.n))
-        return row
+        """Q_k(s, .) of every head for one observation, (K, actions) (a copy)."""
+        self._check_single()
+        return self.table["q"][self.rows(np.asarray(obs)[None])[0]].copy()
 
-    def act(self, obs, greedy: bool = False) -> int:
+    @property
+    def head(self) -> int:
+        self._check_single()
+        return int(self.heads_acting[0])
+
+    @property
+    def last_mask(self) -> np.ndarray:
+        self._check_single()
+        return self.masks[0].copy()
+
+    @property
+    def episodes(self) -> int:
+        self._check_single()
+        return int(self.episode_ends[0])
+
+    # -- acting and learning ----------------------------------------------------------------
+    def choose(self, rows: np.ndarray, greedy: bool) -> np.ndarray:
         """The acting head's greedy action; with ``greedy=True`` the heads' vote (or mean)."""
-        values = self.head_values(obs)
+        values = self.table["q"][rows]  # (N, K, A)
+        u = self.uniform(TIE)
         if not greedy:
-            return greedy_argmax(values[self.head], self.rng)
-        mean = values.mean(axis=0)
+            return argmax_ties(values[np.arange(len(rows)), self.heads_acting], u)
+        mean = values.mean(axis=1)
         if self.evaluation == "mean":
-            return greedy_argmax(mean, self.rng)
-        best = values == values.max(axis=1, keepdims=True)
-        votes = (best / best.sum(axis=1, keepdims=True)).sum(axis=0)  # a tied head splits
-        tied = np.flatnonzero(votes >= votes.max() - 1e-9)
-        return int(tied[greedy_argmax(mean[tied], self.rng)])
+            return argmax_ties(mean, u)
+        best = values == values.max(axis=2, keepdims=True)
+        votes = (best / best.sum(axis=2, keepdims=True)).sum(axis=1)  # a tied head splits
+        tied = votes >= votes.max(axis=1, keepdims=True) - 1e-9
+        return argmax_ties(np.where(tied, mean, -np.inf), u)
 
-    def observe(self, obs, action, reward, next_obs, terminated, truncated) -> None:
+    def learn(self, rows, actions, rewards, next_rows, terminated, truncated, active) -> None:
         """Update the heads the bootstrap mask selects; draw a new head at an episode's end."""
-        mask = self.rng.random(self.heads) < self.mask_probability
-        self.last_mask = mask
-        if mask.any():
-            row = self.head_values(obs)
-            if terminated:
-                target = np.full(int(mask.sum()), float(reward))
-            else:
-                target = reward + self.gamma * self.head_values(next_obs)[mask].max(axis=1)
-            row[mask, action] += self.alpha * (target - row[mask, action])
-        if terminated or truncated:
-            self.episodes += 1
-            self.head = int(self.rng.integers(self.heads))
+        q = self.table["q"]
+        heads = np.arange(self.heads)[None, :]
+        mask = self.uniform_heads() < self.mask_probability  # (N, K)
+        bootstrap = np.where(terminated[:, None], 0.0, self.gamma * q[next_rows].max(axis=2))
+        current = q[rows[:, None], heads, actions[:, None]]
+        updated = current + self.alpha * (rewards[:, None] + bootstrap - current)
+        q[rows[:, None], heads, actions[:, None]] = np.where(
+            mask & active[:, None], updated, current
+        )
+        self.masks = np.where(active[:, None], mask, self.masks)
+        ends = (terminated | truncated) & active
+        self.episode_ends += ends
+        self.heads_acting = np.where(ends, self._draw_heads(), self.heads_acting)
+
+    def uniform_heads(self) -> np.ndarray:
+        """(N, K) uniforms of the mask streams at the seeds' current counters."""
+        return uniform(self.keys[:, None], self.draws[:, None], _MASK + np.arange(self.heads))
 
 
 __all__ = ["BootstrappedQ"]
