@@ -101,3 +101,28 @@ def greedy_argmax(values: np.ndarray, rng: np.random.Generator) -> int:
     """The index of the largest value, ties broken at random by ``rng``."""
     best = np.flatnonzero(values == values.max())
     return int(best[0] if len(best) == 1 else rng.choice(best))
+
+
+def run_batch(envs, agent, steps: int, *, seed=None, on_step=None, greedy: bool = False,
+              learn: bool = True) -> int:  # fmt: skip
+    """Run a batched agent (one seed per env) on a vector env for at most ``steps`` steps.
+
+    Handles Gymnasium's default NEXT_STEP autoreset: the step after an env's episode ended only
+    resets it, so that env is *inactive* there (its action is not drawn, nothing is learnt):
+    each seed sees exactly the transitions a single env would give it. ``seed`` is passed to
+    ``envs.reset`` (an int, or one int per env). ``on_step(t, active, rewards, terminated,
+    truncated, infos)`` is called after every step; returning True stops the run. Returns the
+    number of steps taken.
+    """
+    obs, _ = envs.reset(seed=seed)
+    resetting = np.zeros(envs.num_envs, bool)
+    for t in range(steps):
+        active = ~resetting
+        actions = agent.act_batch(obs, greedy, active=active)
+        next_obs, rewards, terminated, truncated, infos = envs.step(actions)
+        if learn:
+            agent.observe_batch(obs, actions, rewards, next_obs, terminated, truncated, active)
+        if on_step is not None and on_step(t, active, rewards, terminated, truncated, infos):
+            return t + 1
+        obs, resetting = next_obs, terminated | truncated
+    return steps

@@ -29,9 +29,10 @@ _TWO_53 = 2.0**-53
 def mix64(x: np.ndarray) -> np.ndarray:
     """The SplitMix64 finaliser of a uint64 array (a bijection of 64-bit words)."""
     x = np.asarray(x, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        x = (x ^ (x >> np.uint64(30))) * _M1
-        x = (x ^ (x >> np.uint64(27))) * _M2
+    if x.ndim == 0:  # numpy warns on scalar overflow only; the words wrap by design
+        return mix64(x[None])[0]
+    x = (x ^ (x >> np.uint64(30))) * _M1
+    x = (x ^ (x >> np.uint64(27))) * _M2
     return x ^ (x >> np.uint64(31))
 
 
@@ -45,10 +46,9 @@ def seed_keys(seeds) -> np.ndarray:
 
 def words(keys: np.ndarray, counters: np.ndarray, stream: int | np.ndarray) -> np.ndarray:
     """Random 64-bit words: draw ``counters`` of ``stream`` for each key (broadcast)."""
-    counters = np.asarray(counters, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        mixed = mix64(counters * np.uint64(STREAMS) + np.asarray(stream, dtype=np.uint64))
-        return mix64(keys ^ (mixed * _GAMMA))
+    counters = np.atleast_1d(np.asarray(counters, dtype=np.uint64))
+    mixed = mix64(counters * np.uint64(STREAMS) + np.asarray(stream, dtype=np.uint64))
+    return mix64(keys ^ (mixed * _GAMMA))
 
 
 def uniform(keys: np.ndarray, counters: np.ndarray, stream: int | np.ndarray) -> np.ndarray:

@@ -28,6 +28,8 @@ import numpy as np
 
 from rlx_envs.exploration.keys import hash_rows
 
+from .keyed import mix64
+
 
 def observation_hashes(obs, n: int) -> np.ndarray:
     """(n,) int64 hashes of a batch of ``n`` observations (ints by value, floats by bits)."""
@@ -40,6 +42,9 @@ def observation_hashes(obs, n: int) -> np.ndarray:
     elif array.dtype.kind == "b":
         array = array.astype(np.int64)
     return hash_rows(array)
+
+
+_PAIR_SALT = np.uint64(0xA11_CE5_5EED)
 
 
 class StateRows:
@@ -76,7 +81,9 @@ class StateRows:
 
     def lookup(self, envs: np.ndarray, states: np.ndarray) -> np.ndarray:
         """Rows of the pairs (envs[i], states[i]), made (and initialised) where new."""
-        pairs = hash_rows(np.stack([np.asarray(envs, np.int64), states], axis=1)).tolist()
+        # (env, state) -> one word: the state's hash XOR a mixed word of the env index
+        salt = mix64(np.asarray(envs, np.int64).astype(np.uint64) + _PAIR_SALT).view(np.int64)
+        pairs = (states ^ salt).tolist()
         rows = np.fromiter(map(self.index.get, pairs, repeat(-1)), np.int64, len(pairs))
         new = np.flatnonzero(rows < 0)
         if new.size:

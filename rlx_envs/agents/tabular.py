@@ -89,17 +89,21 @@ class TabularAgent:
 
     def rows(self, obs) -> np.ndarray:
         """Table rows of a batch of observations (made, at their initial values, when new)."""
-        states = observation_hashes(obs, self.num_seeds)
+        obs = np.asarray(obs)
         cached = self._cache
-        if cached is not None and np.array_equal(cached[0], states):
-            return cached[1]
-        rows = self.table.lookup(self._envs, states)
-        self._cache = (states, rows)
+        if cached is not None and cached[0].shape == obs.shape and np.array_equal(cached[0], obs):
+            return cached[1]  # the last lookup's observations (act, then observe, then act)
+        rows = self.table.lookup(self._envs, observation_hashes(obs, self.num_seeds))
+        self._cache = (obs.copy(), rows)
         return rows
 
     def uniform(self, stream: int) -> np.ndarray:
         """(N,) uniforms of ``stream`` at each seed's current draw counter."""
         return uniform(self.keys, self.draws, stream)
+
+    def uniforms(self, streams: int) -> np.ndarray:
+        """(N, streams) uniforms of streams 0 .. streams - 1 at each seed's draw counter."""
+        return uniform(self.keys[:, None], self.draws[:, None], np.arange(streams))
 
     def _tick(self, active) -> None:
         self.draws += 1 if active is None else np.asarray(active, np.int64)
@@ -184,11 +188,12 @@ class QLearning(TabularAgent):
 
     def choose(self, rows: np.ndarray, greedy: bool) -> np.ndarray:
         values = self.table["q"][rows]
-        actions = argmax_ties(values, self.uniform(TIE))
+        u = self.uniforms(3)  # EXPLORE, ACTION, TIE
+        actions = argmax_ties(values, u[:, TIE])
         if greedy or self.epsilon == 0:
             return actions
-        explore = self.uniform(EXPLORE) < self.epsilon
-        random = np.minimum((self.uniform(ACTION) * self.n).astype(np.int64), self.n - 1)
+        explore = u[:, EXPLORE] < self.epsilon
+        random = np.minimum((u[:, ACTION] * self.n).astype(np.int64), self.n - 1)
         return np.where(explore, random, actions)
 
     def target(self, next_values: np.ndarray) -> np.ndarray:
