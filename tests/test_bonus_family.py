@@ -107,3 +107,48 @@ def test_seeded_runs_are_identical_and_finite(single, vector, mode, kwargs):
     a, b = rollout(), rollout()
     np.testing.assert_array_equal(a, b)
     assert np.all(np.isfinite(a))
+
+
+class Walk(gym.Env):
+    """Plays back a list of small-int states as (1,) int observations, in one episode."""
+
+    def __init__(self, states):
+        self.states, self.i = states, 0
+        self.observation_space = spaces.Box(0, 9, (1,), np.int64)
+        self.action_space = spaces.Discrete(2)
+
+    def reset(self, *, seed=None, options=None):
+        super().reset(seed=seed)
+        self.i = 0
+        return np.array([self.states[0]]), {}
+
+    def step(self, action):
+        self.i += 1
+        return np.array([self.states[self.i]]), 0.0, False, False, {}
+
+
+def test_one_counting_convention_across_the_family():
+    """Every count counts the current visit: the k-th visit of a state has count k and bonus
+    beta / sqrt(k) (MBIE-EB; #Exploration's Algorithm 1), for exact counts and for the
+    empirical pseudo-count alike (N_hat + 1); a prediction-gain count starts at 1 too."""
+    states = [0, 3, 3, 5, 3, 5, 0, 3]
+    visits, by_hand = {}, []
+    for s in states[1:]:
+        visits[s] = visits.get(s, 0) + 1
+        by_hand.append(visits[s])
+    assert by_hand == [1, 2, 1, 3, 2, 1, 4]
+    for wrapper, kwargs in [(W.CountBonus, {}), (W.PseudoCountBonus, {"model": "empirical"})]:
+        env = wrapper(Walk(states), beta=0.5, **kwargs)
+        env.reset(seed=0)
+        infos = [env.step(0)[4] for _ in states[1:]]
+        figure = "count" if wrapper is W.CountBonus else "pseudo_count"
+        np.testing.assert_allclose([i[figure] for i in infos], by_hand, rtol=1e-9)
+        np.testing.assert_allclose(
+            [i["intrinsic_reward"] for i in infos], 0.5 / np.sqrt(by_hand), rtol=1e-9
+        )
+    env = W.PredictionGainBonus(Walk(states), beta=0.5, model="empirical")
+    env.reset(seed=0)
+    infos = [env.step(0)[4] for _ in states[1:]]
+    first = [k == 1 for k in by_hand]
+    assert [i["pseudo_count"] for i, f in zip(infos, first, strict=True) if f] == [1.0, 1.0, 1.0]
+    assert all(i["pseudo_count"] > 1 for i, f in zip(infos, first, strict=True) if not f)

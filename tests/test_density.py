@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rlx_envs.exploration.base import Batch
+from rlx_envs.exploration.counts import ExactCounts
 from rlx_envs.exploration.density import CTSDensity, EmpiricalDensity, preprocess_image
 from rlx_envs.exploration.pseudo_counts import (
     MAX_COUNT,
@@ -80,20 +81,50 @@ def test_empirical_pseudo_count_is_the_visit_count(sequence):
 
 
 @given(small_ints)
-def test_pseudo_counts_estimator_gives_visit_counts(sequence):
+def test_pseudo_counts_estimator_counts_the_current_visit(sequence):
+    """The estimator reports N_hat + 1: on the empirical model, the visits this one included."""
     estimator = PseudoCounts(EmpiricalDensity())
     figure, bonus = estimator.observe(Batch(np.array(sequence)[:, None]))
-    expected = np.array(prior_counts(sequence), dtype=np.float64)
+    expected = np.array(prior_counts(sequence), dtype=np.float64) + 1
     np.testing.assert_allclose(figure, expected, rtol=1e-9, atol=0)
-    np.testing.assert_allclose(bonus, 1 / np.sqrt(expected + 0.01), rtol=1e-9)
+    np.testing.assert_allclose(bonus, 1 / np.sqrt(expected), rtol=1e-9)
     assert figure.dtype == bonus.dtype == np.float64
+
+
+@given(small_ints)
+def test_empirical_pseudo_counts_equal_exact_counts(sequence):
+    """One convention: the empirical pseudo-count and its bonus are ExactCounts' (MBIE-EB)."""
+    figure, bonus = PseudoCounts(EmpiricalDensity()).observe(Batch(np.array(sequence)[:, None]))
+    exact_figure, exact_bonus = ExactCounts().observe(Batch(obs=None, keys=np.array(sequence)))
+    np.testing.assert_allclose(figure, exact_figure, rtol=1e-9, atol=0)
+    np.testing.assert_allclose(bonus, exact_bonus, rtol=1e-9, atol=0)
+
+
+def test_first_and_second_visit_by_hand():
+    """[1, 1, 2]: counts 1, 2, 1 (bonuses 1, 1/sqrt(2), 1), not Bellemare's N_hat 0, 1, 0."""
+    figure, bonus = PseudoCounts(EmpiricalDensity()).observe(Batch(np.array([[1], [1], [2]])))
+    np.testing.assert_allclose(figure, [1.0, 2.0, 1.0], rtol=1e-12)
+    np.testing.assert_allclose(bonus, [1.0, 2**-0.5, 1.0], rtol=1e-12)
+    assert count_bonus(1.0) == 1.0 and count_bonus(4.0) == 0.5
+
+
+def test_cts_pseudo_count_by_hand():
+    """One cell, two levels, one context model: a KT estimator, (count + 1/2) / (total + 1).
+
+    Frame 0 first: rho = 1/2, rho' = 3/4, N_hat = rho (1 - rho') / (rho' - rho) = 1/2, reported
+    N_hat + 1 = 3/2. Again: rho = 3/4, rho' = 5/6, N_hat = (3/4)(1/6)/(1/12) = 3/2, so 5/2.
+    """
+    estimator = PseudoCounts(CTSDensity((1, 1), 2, contexts=((),)))
+    figure, bonus = estimator.observe(Batch(np.zeros((2, 1, 1), np.uint8)))
+    np.testing.assert_allclose(figure, [1.5, 2.5], rtol=1e-12)
+    np.testing.assert_allclose(bonus, [1.5**-0.5, 2.5**-0.5], rtol=1e-12)
 
 
 @given(st.integers(1, 300))
 def test_one_state_repeated_counts_up(repeats):
     estimator = PseudoCounts(EmpiricalDensity())
     figure, _ = estimator.observe(Batch(np.zeros((repeats, 2, 2), dtype=np.uint8)))
-    np.testing.assert_allclose(figure, np.arange(repeats), rtol=1e-9, atol=0)
+    np.testing.assert_allclose(figure, np.arange(1, repeats + 1), rtol=1e-9, atol=0)
 
 
 def test_empirical_tells_dtypes_and_shapes_apart():
@@ -111,12 +142,14 @@ def test_prediction_gain_count_by_hand_on_the_empirical_model(sequence, c):
     for seen_before, (count, prior) in enumerate(zip(figure, prior_counts(sequence), strict=True)):
         n = seen_before  # states seen before this one; the formula's n includes it: n + 1
         if prior == 0:
-            expected = 0.0  # PG = +inf
+            n_hat = 0.0  # PG = +inf
         else:
             gain = math.log((prior + 1) / (n + 2)) - math.log(prior / (n + 1))
-            expected = min(1 / math.expm1(c * (n + 1) ** -0.5 * gain), MAX_COUNT)
-        assert count == pytest.approx(expected, rel=1e-9, abs=0)
-    np.testing.assert_allclose(bonus, 1 / np.sqrt(figure + 0.01))
+            n_hat = min(1 / math.expm1(c * (n + 1) ** -0.5 * gain), MAX_COUNT)
+        assert count == pytest.approx(n_hat + 1, rel=1e-9, abs=0)  # the current visit counted
+        if prior == 0:
+            assert count == 1.0  # a first visit: count 1, bonus 1, as exact counts give
+    np.testing.assert_allclose(bonus, 1 / np.sqrt(figure), rtol=1e-12)
 
 
 @given(st.floats(1e-6, 50.0), st.integers(1, 10**6), st.floats(0.01, 10.0))
@@ -138,7 +171,7 @@ def test_pseudo_count_is_finite(log_p, log_p_recoding):
         assert count == 0
     elif log_p_recoding <= log_p:
         assert count == MAX_COUNT
-    assert math.isfinite(float(count_bonus(count)))
+    assert math.isfinite(float(count_bonus(count + 1)))  # the estimators report N_hat + 1
 
 
 @given(st.floats(-1e4, 0.0), st.floats(0.0, 1e4))
@@ -215,7 +248,7 @@ def test_cts_estimators_are_finite(frames):
         figure, bonus = estimator.observe(Batch(obs))
         assert figure.shape == bonus.shape == (len(frames),)
         assert np.isfinite(figure).all() and np.isfinite(bonus).all()
-        assert (figure >= 0).all() and (bonus >= 0).all()
+        assert (figure >= 1).all() and (bonus > 0).all() and (bonus <= 1).all()  # N_hat + 1
 
 
 # -- saving, resetting, batching ---------------------------------------------------------------

@@ -12,6 +12,8 @@ MODULES = [
     "rlx_envs.diagnostic.deep_sea",
     "rlx_envs.exploration.bnn",
     "rlx_envs.exploration.counts",
+    "rlx_envs.exploration.cts_batch",
+    "rlx_envs.exploration.cts_layout",
     "rlx_envs.exploration.density",
     "rlx_envs.exploration.networks",
     "rlx_envs.exploration.predictors",

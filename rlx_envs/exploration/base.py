@@ -10,6 +10,10 @@ sends one transition per env, env 0 first. An estimator must give exactly the fi
 it would give if the same transitions came one at a time; that is what makes a vector wrapper
 sharing one estimator equal to a single wrapper fed the same stream. Where it can, an estimator
 does this with array operations (exact counts do); otherwise it loops over the batch.
+
+A *per-env* estimator keeps N independent estimates instead, one per stream (env): each
+transition carries its stream index (:attr:`Batch.envs`), and stream i gets exactly what a lone
+estimator fed stream i alone would give, still with array operations over the batch.
 """
 
 from __future__ import annotations
@@ -31,6 +35,9 @@ class Batch:
     actions: np.ndarray | None = None
     #: (N,) int64 keys of the states reached (a hash of the pluggable state key, see keys.py).
     keys: np.ndarray | None = None
+    #: (N,) int64 stream (env) index of each transition, for the per-env estimators (an
+    #: ``ExactCounts(envs=N)``, pseudo-counts over a ``BatchedCTSDensity``); None otherwise.
+    envs: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.obs)

@@ -1,7 +1,11 @@
 """Count-based estimators: exact visit counts, and SimHash counts (Tang et al. 2016).
 
-Both report the visit count N of the state reached (this visit included) and the raw bonus of
-one of the classic forms, before the wrapper's scale beta:
+Both report the visit count N of the state reached, **this visit included** (the first visit of
+a state has N = 1), and the raw bonus of one of the classic forms, before the wrapper's scale
+beta. That is the papers' own convention: Strehl and Littman (2008)'s MBIE-EB n(s, a) counts
+the current experience, and Tang et al. (2017, #Exploration, Algorithm 1) increment the count of
+a state's code before computing beta / sqrt(n). The pseudo-counts of
+:mod:`~rlx_envs.exploration.pseudo_counts` follow the same convention. The forms:
 
 * ``"mbie"``: 1 / sqrt(N), the MBIE-EB bonus (Strehl and Littman 2008);
 * ``"beb"``: 1 / N, the BEB-style bonus (Kolter and Ng 2009);
@@ -16,7 +20,7 @@ import numpy as np
 from gymnasium import spaces
 
 from .base import Batch, Estimator
-from .keys import hash_rows, key_hash
+from .keys import hash_rows, key_hash, occurrence_rank
 from .tables import CountMinSketch, ExactTable
 
 FORMS = ("mbie", "beb", "ucb")
@@ -51,9 +55,15 @@ def _check_form(form: str) -> str:
 class ExactCounts(Estimator):
     """Exact visit counts of state keys (or of state-action pairs), with a classic bonus form.
 
+    With ``envs=N`` it keeps N independent counts, one per stream (env) of a vector env: each
+    transition's ``batch.envs`` says whose it is, and stream i gets exactly the counts (and UCB's
+    totals t) a lone ``ExactCounts`` fed stream i alone would give. The N counts are one table
+    keyed by the hash of (stream, key), so a batch is still array operations, not a loop.
+
     Args:
         form: "mbie" (default), "beb" or "ucb".
         count: "state" (default) or "state_action" (N(s, a) for the action that led to s').
+        envs: None (one count shared by every transition) or the number of independent streams.
 
     Example:
         >>> import numpy as np
@@ -61,26 +71,40 @@ class ExactCounts(Estimator):
         >>> figures, bonuses = ExactCounts("beb").observe(Batch(obs=None, keys=np.array([7, 7, 9])))
         >>> figures.tolist(), bonuses.tolist()
         ([1.0, 2.0, 1.0], [1.0, 0.5, 1.0])
+        >>> per_env = ExactCounts(envs=2)
+        >>> per_env.observe(Batch(obs=None, keys=np.array([7, 7, 7]), envs=np.array([0, 1, 0])))[0]
+        array([1., 1., 2.])
     """
 
     figure = "count"
 
-    def __init__(self, form: str = "mbie", count: str = "state"):
+    def __init__(self, form: str = "mbie", count: str = "state", envs: int | None = None):
         self.form = _check_form(form)
         if count not in ("state", "state_action"):
             raise ValueError(f"unknown count {count!r}; valid choices: ['state', 'state_action']")
+        if envs is not None and (
+            isinstance(envs, bool) or not isinstance(envs, (int, np.integer)) or envs < 1
+        ):
+            raise ValueError(f"envs must be None or a positive number of streams, got {envs!r}")
         self.count = count
+        self.envs = None if envs is None else int(envs)
         self.needs = frozenset({"keys", "actions"} if count == "state_action" else {"keys"})
-        self.table = ExactTable()
+        self.reset()
 
     def observe(self, batch: Batch) -> tuple[np.ndarray, np.ndarray]:
         keys = np.asarray(batch.keys, dtype=np.int64)
         if self.count == "state_action":
             actions = np.asarray(batch.actions).reshape(len(keys), -1)
             keys = hash_rows(np.concatenate([keys[:, None], actions.astype(np.int64)], axis=1))
-        before = self.table.total
-        n = self.table.add(keys)
-        t = before + np.arange(1, len(keys) + 1)
+        if self.envs is None:
+            before = self.table.total
+            n = self.table.add(keys)
+            t = before + np.arange(1, len(keys) + 1)
+            return n.astype(np.float64), count_bonus(self.form, n, t)
+        envs = _stream_indices(batch.envs, len(keys), self.envs)
+        n = self.table.add(hash_rows(np.stack([envs, keys], axis=1)))  # one key per (env, key)
+        t = self.totals[envs] + occurrence_rank(envs) + 1  # each stream's visits, this one in
+        np.add.at(self.totals, envs, 1)
         return n.astype(np.float64), count_bonus(self.form, n, t)
 
     def observe_one(self, obs, prev_obs, action, key: int) -> tuple[float, float]:
@@ -95,12 +119,24 @@ class ExactCounts(Estimator):
 
     def reset(self) -> None:
         self.table = ExactTable()
+        if self.envs is not None:
+            self.totals = np.zeros(self.envs, dtype=np.int64)  # visits of all states, per stream
 
     def state_dict(self) -> dict:
-        return {"table": self.table.state_dict()}
+        if self.envs is None:
+            return {"table": self.table.state_dict()}
+        return {"table": self.table.state_dict(), "totals": self.totals.copy()}
 
     def load_state_dict(self, state: dict) -> None:
+        saved = None if "totals" not in state else len(state["totals"])
+        if saved != self.envs:
+            raise ValueError(
+                f"ExactCounts state was saved with envs={saved}, this one has envs={self.envs}: "
+                "per_env and num_envs must match"
+            )
         self.table.load_state_dict(state["table"])
+        if self.envs is not None:
+            self.totals = np.asarray(state["totals"], dtype=np.int64).copy()
 
     def check_actions(self, space) -> None:
         """State-action counts need discrete actions."""
@@ -108,6 +144,19 @@ class ExactCounts(Estimator):
             space, (spaces.Discrete, spaces.MultiDiscrete, spaces.MultiBinary)
         ):
             raise ValueError(f"count='state_action' needs discrete actions, got {space}")
+
+
+def _stream_indices(envs, size: int, streams: int) -> np.ndarray:
+    """``batch.envs`` checked: ``size`` stream indices in 0..streams-1, as int64."""
+    if envs is None:
+        raise ValueError(
+            f"this estimator keeps {streams} per-env counts: each batch needs envs=, the "
+            "stream (env) index of each transition"
+        )
+    envs = np.asarray(envs, dtype=np.int64)
+    if envs.shape != (size,) or (size and (envs.min() < 0 or envs.max() >= streams)):
+        raise ValueError(f"batch.envs must be {size} indices in 0..{streams - 1}, got {envs}")
+    return envs
 
 
 class SimHashCounts(Estimator):

@@ -16,30 +16,23 @@ Two models:
   (2014, "Skip context tree switching") used for pseudo-counts in the 2016 paper: each cell is
   predicted from a few already-known neighbours by Krichevsky-Trofimov estimators, mixed per cell
   by Bayesian model averaging. Vectorised over cells: a frame costs a few dozen numpy calls.
+  Its layout (:mod:`~rlx_envs.exploration.cts_layout`) is shared with
+  :class:`~rlx_envs.exploration.cts_batch.BatchedCTSDensity`, N independent models as arrays.
 
 Neither model is random; both save and load their exact state as plain data.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Sequence
 
 import numpy as np
 
-#: The context models of :class:`CTSDensity` by default: (dy, dx) offsets of the neighbours each
-#: one reads, relative to the cell it predicts: none; up; left and up; left, up, up-left and
-#: up-right (the context of Bellemare et al. 2014).
-DEFAULT_CONTEXTS: tuple[tuple[tuple[int, int], ...], ...] = (
-    (),
-    ((-1, 0),),
-    ((0, -1), (-1, 0)),
-    ((0, -1), (-1, 0), (-1, -1), (-1, 1)),
-)
+# The CTS layout and preprocessing live beside the batched model that shares them; both names
+# stay importable from here.
+from .cts_layout import DEFAULT_CONTEXTS, CTSLayout, preprocess_image
 
-#: Knuth's multiplicative hashing constant (2^32 / golden ratio), for hashed contexts.
-_HASH_MULTIPLIER = np.uint64(2654435761)
-_LOW32 = np.uint64(0xFFFFFFFF)
+__all__ = ["CTSDensity", "DEFAULT_CONTEXTS", "DensityModel", "EmpiricalDensity", "preprocess_image"]
 
 
 def _space_kinds():
@@ -207,61 +200,6 @@ def _log_ratio(num: int, den: int) -> float:
 
 
 # --------------------------------------------------------------------------------------------
-# Image preprocessing for CTS.
-# --------------------------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=64)
-def _sample_indices(length: int, size: int) -> np.ndarray:
-    """Centre-of-block indices that shrink (or stretch) an axis of ``length`` to ``size``."""
-    return ((2 * np.arange(size) + 1) * length) // (2 * size)
-
-
-def preprocess_image(frame, size: tuple[int, int] = (42, 42), levels: int = 8) -> np.ndarray:
-    """An RGB (or grey) uint8 image as a small grid of ``levels`` grey levels, for CTS.
-
-    The preprocessing of Bellemare et al. (2016, section 5: 42x42 frames, 8 grey levels): each
-    output cell takes the pixel at the centre of its block (index sampling, no averaging, so
-    thin sprites may be skipped at high shrink factors), the grey level is the mean of its
-    channels, and 0..255 is cut into ``levels`` equal bins.
-
-    Args:
-        frame: uint8 array (H, W, C) or (H, W), values 0..255.
-        size: (height, width) of the output grid.
-        levels: number of grey levels, 2..256.
-
-    Returns:
-        uint8 array of shape ``size`` with values in ``0 .. levels - 1``.
-    """
-    frame = np.asarray(frame)
-    if frame.dtype != np.uint8:
-        raise ValueError(
-            f"preprocess_image takes uint8 images (values 0..255), got dtype {frame.dtype}; "
-            "convert with (frame * 255).astype(np.uint8) for images in [0, 1]"
-        )
-    if frame.ndim not in (2, 3):
-        raise ValueError(
-            f"preprocess_image takes an image of shape (H, W, C) or (H, W), got {frame.shape}"
-        )
-    if not 2 <= levels <= 256:
-        raise ValueError(f"levels must be in 2..256, got {levels}")
-    height, width = (int(s) for s in size)
-    rows = _sample_indices(frame.shape[0], height)
-    cols = _sample_indices(frame.shape[1], width)
-    small = frame.take(rows, axis=0).take(cols, axis=1)
-    if small.ndim == 2:
-        small = small[:, :, None]
-    channels = small.shape[2]
-    grey = small[:, :, 0].astype(np.int32)
-    for channel in range(1, channels):  # faster than sum(axis=2) on a short last axis
-        grey += small[:, :, channel]
-    # floor(mean * levels / 256) in exact integer arithmetic.
-    grey *= levels
-    grey //= 256 * channels
-    return grey.astype(np.uint8)
-
-
-# --------------------------------------------------------------------------------------------
 # CTS-style density of grids.
 # --------------------------------------------------------------------------------------------
 
@@ -319,100 +257,38 @@ class CTSDensity(DensityModel):
         contexts: Sequence[Sequence[tuple[int, int]]] = DEFAULT_CONTEXTS,
         max_contexts: int = 256,
     ):
-        self.shape, self.image = _grid_shape(shape, image_size)
-        self.levels = int(levels)
-        if self.levels < 2 or (self.image and self.levels > 256):
-            limit = "2..256 for images" if self.image else ">= 2"
-            raise ValueError(f"levels must be {limit}, got {levels}")
-        self.max_contexts = int(max_contexts)
-        if not 1 <= self.max_contexts <= 2**32:
-            raise ValueError(f"max_contexts must be in 1..2**32, got {max_contexts}")
-        self.contexts = _check_contexts(contexts)
-        self._build_layout()
+        self.layout = CTSLayout(shape, levels, image_size, contexts, max_contexts)
+        layout = self.layout
+        self.shape, self.image, self.levels = layout.shape, layout.image, layout.levels
+        self.contexts, self.max_contexts = layout.contexts, layout.max_contexts
         self.reset()
-
-    # -- layout: where each (model, cell, context, value) count lives -------------------------
-
-    def _build_layout(self) -> None:
-        """Precompute the neighbour gather indices and the table layout (no Python per cell)."""
-        height, width = self.shape
-        cells = height * width
-        offsets = [o for ctx in self.contexts for o in ctx]
-        top = max([-dy for dy, _ in offsets], default=0)
-        left = max([-dx for _, dx in offsets] + [0])
-        right = max([dx for _, dx in offsets] + [0])
-        # The grid framed by the out-of-range symbol; float64 so that contexts are one matmul.
-        self._canvas = np.full((height + top, width + left + right), float(self.levels))
-        self._inner = (slice(top, top + height), slice(left, left + width))
-        rows, cols = np.divmod(np.arange(cells), width)
-        # One row per neighbour read: its flat index in the canvas for every cell.
-        self._neighbour_index = np.array(
-            [(rows + top + dy) * self._canvas.shape[1] + cols + left + dx for dy, dx in offsets],
-            dtype=np.int64,
-        ).reshape(len(offsets), cells)
-        # Context value of model k = digits[k] @ neighbours: its neighbours in base levels + 1.
-        base = self.levels + 1
-        self._digits = np.zeros((len(self.contexts), len(offsets)))
-        n_contexts, start = [], 0
-        for k, ctx in enumerate(self.contexts):
-            for j in range(len(ctx)):
-                self._digits[k, start + j] = float(base ** (len(ctx) - 1 - j))
-            start += len(ctx)
-            if base ** len(ctx) > 2**53:
-                raise ValueError(
-                    f"context model {ctx} has (levels + 1) ** {len(ctx)} context values, more "
-                    "than 2**53: use fewer neighbours or fewer levels"
-                )
-            n_contexts.append(min(base ** len(ctx), self.max_contexts))
-        n_contexts = np.array(n_contexts, dtype=np.int64)
-        self._hashed = np.flatnonzero(
-            n_contexts < base ** np.array([len(c) for c in self.contexts])
-        )
-        self._hash_buckets = n_contexts[self._hashed, None].astype(np.uint64)
-        # First table row of each (model, cell); a row holds the counts of each value, then the
-        # total, so that a cell's count and total are fetched from one place in memory.
-        model_start = np.concatenate([[0], np.cumsum(cells * n_contexts)[:-1]])
-        self._row_base = model_start[:, None] + np.arange(cells) * n_contexts[:, None]
-        self._stride = self.levels + 1
-        self._table_size = int(np.sum(cells * n_contexts)) * self._stride
-
-    def _context_rows(self, grid: np.ndarray) -> np.ndarray:
-        """(K, cells) table rows of the estimators that predict each cell of ``grid``."""
-        self._canvas[self._inner] = grid
-        neighbours = self._canvas.take(self._neighbour_index)  # (offsets, cells)
-        contexts = (self._digits @ neighbours).astype(np.int64)  # exact: < 2**53
-        if len(self._hashed):
-            mixed = (contexts[self._hashed].astype(np.uint64) * _HASH_MULTIPLIER) & _LOW32
-            contexts[self._hashed] = (mixed * self._hash_buckets) >> np.uint64(32)
-        contexts += self._row_base
-        return contexts
-
-    def _gather(self, grid: np.ndarray):
-        """Flat table indices (counts of x's values; totals) and the int32 counts found there."""
-        rows = self._context_rows(grid)
-        rows *= self._stride
-        index = np.empty((2,) + rows.shape, dtype=np.int64)
-        np.add(rows, grid.reshape(-1), out=index[0])
-        np.add(rows, self.levels, out=index[1])
-        found = self._table.take(index)
-        return index, found
-
-    # -- the model ----------------------------------------------------------------------------
 
     @property
     def n(self) -> int:
         """How many frames the model has been updated on since construction or :meth:`reset`."""
         return self._n
 
+    def _gather(self, grid: np.ndarray):
+        """Flat table indices (counts of x's values; totals) and the int32 counts found there."""
+        layout = self.layout
+        rows = layout.context_rows(grid)
+        rows *= layout.stride
+        index = np.empty((2,) + rows.shape, dtype=np.int64)
+        np.add(rows, grid.reshape(-1), out=index[0])
+        np.add(rows, layout.levels, out=index[1])
+        found = self._table.take(index)
+        return index, found
+
     def log_prob(self, x) -> float:
         """log rho(x) of a grid or image, without updating the model."""
-        _, found = self._gather(self._grid(x))
-        return float(np.log(self._mix(found)).sum())
+        _, found = self._gather(self.layout.grid(x))
+        return float(np.log(self.layout.mix(found, self._weights)).sum())
 
     def log_prob_and_update(self, x) -> tuple[float, float]:
         """``(log rho(x), log rho'(x))`` of a grid or image; the model is then updated on it."""
-        index, found = self._gather(self._grid(x))
-        weighted = self._mix(found, summed=False)
+        layout = self.layout
+        index, found = self._gather(layout.grid(x))
+        weighted = layout.mix(found, self._weights, summed=False)
         mixture = weighted.sum(axis=0)
         log_p = float(np.log(mixture).sum())
         found += 1
@@ -420,23 +296,12 @@ class CTSDensity(DensityModel):
         np.divide(weighted, mixture, out=self._weights)  # Bayes: w_k <- w_k p_k / p
         self._n += 1
         # The recoding probability: the same estimators one count on, with the new weights.
-        return log_p, float(np.log(self._mix(found)).sum())
-
-    def _mix(self, found: np.ndarray, summed: bool = True) -> np.ndarray:
-        """Per cell, sum_k w_k p_k(x), p_k the KT estimate (count + 1/2) / (total + levels/2).
-
-        ``found`` holds the gathered counts of x's values (row 0) and the totals (row 1);
-        ``summed=False`` returns the (K, cells) terms w_k p_k(x) instead.
-        """
-        probs = found[0] + 0.5
-        probs /= found[1] + 0.5 * self.levels
-        probs *= self._weights
-        return probs.sum(axis=0) if summed else probs
+        return log_p, float(np.log(layout.mix(found, self._weights)).sum())
 
     def reset(self) -> None:
         """Forget every frame: all counts 0, uniform weights over the context models."""
-        self._table = np.zeros(self._table_size, dtype=np.int32)
-        self._weights = np.full(self._row_base.shape, 1.0 / len(self.contexts))
+        self._table = np.zeros(self.layout.table_size, dtype=np.int32)
+        self._weights = np.full(self.layout.row_base.shape, 1.0 / len(self.contexts))
         self._n = 0
 
     def state_dict(self) -> dict:
@@ -445,18 +310,12 @@ class CTSDensity(DensityModel):
             "table": self._table.copy(),
             "weights": self._weights.copy(),
             "n": int(self._n),
-            **self._config(),
+            **self.layout.config(),
         }
 
     def load_state_dict(self, state: dict) -> None:
         """Continue from :meth:`state_dict` of a model built with the same arguments."""
-        for name, value in self._config().items():
-            if not np.array_equal(np.asarray(state[name]), np.asarray(value)):
-                raise ValueError(
-                    f"CTSDensity state was saved with {name}={np.asarray(state[name]).tolist()}, "
-                    f"this model has {name}={np.asarray(value).tolist()}: build the model with "
-                    "the same shape, levels, image_size, contexts and max_contexts"
-                )
+        self.layout.check_config(state)
         table = np.asarray(state["table"], dtype=np.int32)
         weights = np.asarray(state["weights"], dtype=np.float64)
         if table.shape != self._table.shape or weights.shape != self._weights.shape:
@@ -465,44 +324,6 @@ class CTSDensity(DensityModel):
         self._weights = weights.copy()
         self._n = int(state["n"])
 
-    def _config(self) -> dict:
-        """The construction arguments, as plain data."""
-        return {
-            "shape": np.array(self.shape, dtype=np.int64),
-            "levels": self.levels,
-            "image": int(self.image),
-            "max_contexts": self.max_contexts,
-            "context_offsets": np.array(
-                [(k, dy, dx) for k, ctx in enumerate(self.contexts) for dy, dx in ctx],
-                dtype=np.int64,
-            ).reshape(-1, 3),
-            "context_models": len(self.contexts),
-        }
-
-    # -- inputs -------------------------------------------------------------------------------
-
-    def _grid(self, x) -> np.ndarray:
-        """Check one input and return it as an int64 (H, W) grid of values 0..levels-1."""
-        x = np.asarray(x)
-        if self.image:
-            return preprocess_image(x, self.shape, self.levels).astype(np.int64)
-        if x.shape != self.shape:
-            raise ValueError(
-                f"CTSDensity(shape={self.shape}) takes grids of shape {self.shape}, got "
-                f"{x.shape}; for images use CTSDensity(image_size=...)"
-            )
-        if x.dtype.kind not in "biu":
-            raise ValueError(
-                f"CTSDensity takes integer grids, got dtype {x.dtype}; quantise float "
-                "observations first (images: CTSDensity(image_size=...) or preprocess_image)"
-            )
-        if x.size and (int(x.min()) < 0 or int(x.max()) >= self.levels):
-            raise ValueError(
-                f"CTSDensity(levels={self.levels}) takes values 0..{self.levels - 1}, got values "
-                f"in {int(x.min())}..{int(x.max())}; pass levels={int(x.max()) + 1} or more"
-            )
-        return x.astype(np.int64)
-
     def check_space(self, space) -> None:
         """Refuse spaces whose observations this model cannot take, naming what would fit.
 
@@ -510,74 +331,4 @@ class CTSDensity(DensityModel):
         ``shape`` with values in 0..levels-1. Images: a uint8 ``Box`` of shape (H, W, C) or
         (H, W).
         """
-        spaces = _space_kinds()
-        name = type(space).__name__
-        if self.image:
-            if not (
-                isinstance(space, spaces.Box)
-                and space.dtype == np.uint8
-                and len(space.shape) in (2, 3)
-            ):
-                raise ValueError(
-                    f"CTSDensity(image_size=...) takes uint8 Box images of shape (H, W, C) or "
-                    f"(H, W), got {space}; for grids of small integers use CTSDensity(shape=...)"
-                )
-            return
-        if isinstance(space, spaces.Box):
-            if space.dtype.kind not in "biu":
-                raise ValueError(
-                    f"CTSDensity takes integer grids, got a Box of dtype {space.dtype}; for "
-                    "uint8 images use CTSDensity(image_size=(42, 42)), quantise other floats"
-                )
-            low, high = np.min(space.low), np.max(space.high)
-        elif isinstance(space, spaces.MultiDiscrete):
-            low, high = np.min(space.start), np.max(space.start + space.nvec - 1)
-        elif isinstance(space, spaces.MultiBinary):
-            low, high = 0, 1
-        else:
-            raise ValueError(
-                f"CTSDensity cannot take a {name} space: it takes 2-D grids (an integer Box, "
-                "MultiDiscrete or MultiBinary of shape (H, W)) or uint8 images (Box (H, W, C) "
-                "with CTSDensity(image_size=...))"
-            )
-        if tuple(space.shape) != self.shape:
-            raise ValueError(
-                f"CTSDensity(shape={self.shape}) cannot take observations of shape "
-                f"{tuple(space.shape)}: build it with shape={tuple(space.shape)}"
-            )
-        if low < 0 or high >= self.levels:
-            raise ValueError(
-                f"CTSDensity(levels={self.levels}) takes values 0..{self.levels - 1}, the space "
-                f"allows {low}..{high}: build it with levels={int(high) + 1} (values must be "
-                ">= 0), or use image_size=... for uint8 images"
-            )
-
-
-def _grid_shape(shape, image_size) -> tuple[tuple[int, int], bool]:
-    """The (H, W) of the model and whether it takes images, from the constructor arguments."""
-    if image_size is not None:
-        image_size = tuple(int(s) for s in image_size)
-        if shape is not None and tuple(int(s) for s in shape) != image_size:
-            raise ValueError(f"shape={shape} and image_size={image_size} disagree: give one")
-        shape = image_size
-    if shape is None:
-        raise ValueError("CTSDensity needs shape=(H, W) for grids or image_size=(H, W) for images")
-    shape = tuple(int(s) for s in shape)
-    if len(shape) != 2 or min(shape) < 1:
-        raise ValueError(f"CTSDensity models 2-D grids: shape must be (H, W), got {shape}")
-    return shape, image_size is not None
-
-
-def _check_contexts(contexts) -> tuple[tuple[tuple[int, int], ...], ...]:
-    """The context models as tuples, each offset checked to point at a cell read before."""
-    checked = tuple(tuple((int(dy), int(dx)) for dy, dx in ctx) for ctx in contexts)
-    if not checked:
-        raise ValueError("CTSDensity needs at least one context model")
-    for ctx in checked:
-        for dy, dx in ctx:
-            if not (dy < 0 or (dy == 0 and dx < 0)):
-                raise ValueError(
-                    f"context offset {(dy, dx)} is not read before the cell it predicts: use "
-                    "dy < 0 (a row above) or dy == 0 and dx < 0 (to the left)"
-                )
-    return checked
+        self.layout.check_space(space)

@@ -38,6 +38,8 @@ def hash_rows(rows: np.ndarray) -> np.ndarray:
         rows = rows[:, None]
     if rows.dtype.kind not in "iub":
         raise TypeError(f"state keys must be integers, got dtype {rows.dtype}")
+    if len(rows) == 0:  # (reshape cannot infer a width from no rows)
+        return np.zeros(0, dtype=np.int64)
     rows = rows.reshape(len(rows), -1)
     if not _REPLICA_OK:  # pragma: no cover - other interpreters hash tuples differently
         return np.array([hash(tuple(r)) for r in rows.tolist()], dtype=np.int64)

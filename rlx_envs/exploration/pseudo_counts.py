@@ -4,17 +4,32 @@ Two ways to read a count off a sequential density model (:mod:`rlx_envs.explorat
 that gives a state x probability rho before seeing it and rho' (the recoding probability) just
 after one update on it:
 
-* :func:`pseudo_count`: N = rho (1 - rho') / (rho' - rho) (Bellemare et al. 2016, "Unifying
+* :func:`pseudo_count`: N_hat = rho (1 - rho') / (rho' - rho) (Bellemare et al. 2016, "Unifying
   count-based exploration and intrinsic motivation", eq. 2), the count that makes the model's
   step from rho to rho' look like one more visit of an empirical count;
-* :func:`prediction_gain_count`: N = 1 / (exp(c n^-1/2 PG) - 1) with the prediction gain
+* :func:`prediction_gain_count`: N_hat = 1 / (exp(c n^-1/2 PG) - 1) with the prediction gain
   PG = log rho' - log rho (Ostrovski et al. 2017, "Count-based exploration with neural density
   models", eq. 4 and section 3.2), which stays usable when the model learns slowly.
 
 Both are finite by construction: no learning progress (rho' <= rho) gives :data:`MAX_COUNT`, a
-state the model gave probability 0 gives 0. :class:`PseudoCounts` and :class:`PredictionGain` are
-the :class:`~rlx_envs.exploration.base.Estimator` s the bonus wrappers use; their bonus is
-1 / sqrt(N + 0.01) (Bellemare et al. 2016, section 5), which the wrapper scales by beta.
+state the model gave probability 0 gives 0.
+
+**Counting convention.** Bellemare et al.'s N_hat is the count *before* the visit: rho =
+N_hat / n_hat and rho' = (N_hat + 1) / (n_hat + 1) for a pseudo-count total n_hat, so the
+first visit of a state has N_hat = 0 and their bonus (N_hat + 0.01)^-1/2 needs the 0.01 to stay
+finite. The count bonuses of :mod:`~rlx_envs.exploration.counts` count the current visit
+instead, as Strehl and Littman (2008)'s MBIE-EB n(s, a) and Tang et al. (2017, #Exploration,
+Algorithm 1, which increments the count before computing beta / sqrt(n)) do. So that every bonus
+here means the same thing, the estimators :class:`PseudoCounts` and :class:`PredictionGain`
+count the current visit too: they report the *recoded* count N_hat + 1, the numerator of rho'
+(for :class:`~rlx_envs.exploration.density.EmpiricalDensity`, exactly the visit count of x, this
+visit included, as :class:`~rlx_envs.exploration.counts.ExactCounts` reports it), and their bonus
+is (N_hat + 1)^-1/2 (:func:`count_bonus`), which the wrapper scales by beta. A never-seen state
+scores 1, as a first visit does under exact counts; the functions :func:`pseudo_count` and
+:func:`prediction_gain_count` keep the papers' N_hat.
+
+With a :class:`~rlx_envs.exploration.cts_batch.BatchedCTSDensity` (N independent models) the
+estimators are per-env: each transition's ``batch.envs`` picks its model.
 """
 
 from __future__ import annotations
@@ -22,16 +37,15 @@ from __future__ import annotations
 import numpy as np
 
 from .base import Batch, Estimator
+from .cts_batch import BatchedCTSDensity
 from .density import DensityModel
+from .keys import occurrence_rank
 
-#: The count reported when the model made no learning progress on a state (rho' <= rho, or a
-#: prediction gain <= 0), where the formulas give infinity (or 0/0): large enough to mean "seen
-#: very often" (bonus 1 / sqrt(1e12) = 1e-6), finite so that no NaN or inf reaches the reward.
+#: N_hat when the model made no learning progress on a state (rho' <= rho, or a prediction
+#: gain <= 0), where the formulas give infinity (or 0/0): large enough to mean "seen very often"
+#: (the estimators report MAX_COUNT + 1, bonus about 1e-6), finite so that no NaN or inf reaches
+#: the reward.
 MAX_COUNT = 1e12
-
-#: Added to the count inside the square root of the bonus (Bellemare et al. 2016, section 5):
-#: keeps the bonus of a state with count 0 finite (10).
-BONUS_EPSILON = 0.01
 
 
 def pseudo_count(log_p, log_p_recoding):
@@ -102,8 +116,15 @@ def prediction_gain_count(prediction_gain, n, c):
 
 
 def count_bonus(count) -> np.ndarray:
-    """The exploration bonus 1 / sqrt(N + 0.01) of a (pseudo-)count N (Bellemare et al. 2016)."""
-    return 1.0 / np.sqrt(np.asarray(count, dtype=np.float64) + BONUS_EPSILON)
+    """The exploration bonus 1 / sqrt(N) of a count N >= 1 that includes the current visit.
+
+    For the estimators here N = N_hat + 1 (see the module docstring): Bellemare et al. (2016)'s
+    (N_hat + 0.01)^-1/2 with the current visit counted, so no 0.01 is needed to keep it finite.
+
+    >>> count_bonus([1.0, 4.0]).tolist()
+    [1.0, 0.5]
+    """
+    return 1.0 / np.sqrt(np.asarray(count, dtype=np.float64))
 
 
 class _DensityEstimator(Estimator):
@@ -112,7 +133,7 @@ class _DensityEstimator(Estimator):
     figure = "pseudo_count"
     needs = frozenset({"obs"})
 
-    def __init__(self, model: DensityModel):
+    def __init__(self, model: DensityModel | BatchedCTSDensity):
         self.model = model
 
     def reset(self) -> None:
@@ -136,27 +157,32 @@ class PseudoCounts(_DensityEstimator):
     """Pseudo-counts of the states reached, from a density model (Bellemare et al. 2016).
 
     For each s' in stream order: (log rho, log rho') from ``model.log_prob_and_update(s')``, the
-    figure N = :func:`pseudo_count`, the bonus 1 / sqrt(N + 0.01). With
-    :class:`~rlx_envs.exploration.density.EmpiricalDensity` the figure is the exact visit count
-    of s' before this visit. Density models are sequential, so a batch is a loop.
+    figure N = :func:`pseudo_count` + 1 (the current visit counted, see the module docstring),
+    the bonus 1 / sqrt(N). With :class:`~rlx_envs.exploration.density.EmpiricalDensity` the
+    figure is the exact visit count of s', this visit included. Density models are sequential,
+    so with one model a batch is a loop; with a
+    :class:`~rlx_envs.exploration.cts_batch.BatchedCTSDensity` each transition goes to the model
+    of its ``batch.envs``, all at once.
 
     Args:
-        model: the density model (updated in place).
+        model: the density model (updated in place), or a batch of models (per-env).
 
     Example:
         >>> import numpy as np
         >>> from rlx_envs.exploration.base import Batch
         >>> from rlx_envs.exploration.density import EmpiricalDensity
         >>> batch = Batch(obs=np.array([[1], [1], [2], [1]]))
-        >>> figures, _ = PseudoCounts(EmpiricalDensity()).observe(batch)
-        >>> [round(float(f), 9) for f in figures]  # the visits before each one, exactly
-        [0.0, 1.0, 0.0, 2.0]
+        >>> figures, bonuses = PseudoCounts(EmpiricalDensity()).observe(batch)
+        >>> [round(float(f), 9) for f in figures]  # the visits so far, this one included
+        [1.0, 2.0, 1.0, 3.0]
+        >>> [round(float(b), 9) for b in bonuses]
+        [1.0, 0.707106781, 1.0, 0.577350269]
     """
 
     def observe(self, batch: Batch) -> tuple[np.ndarray, np.ndarray]:
-        """Update on each state of ``batch`` in order; ``(pseudo-counts, bonuses)``, float64."""
+        """Update on each state of ``batch`` in order; ``(counts N_hat + 1, bonuses)``."""
         log_p, log_p_recoding, _ = _feed(self.model, batch)
-        count = np.asarray(pseudo_count(log_p, log_p_recoding), dtype=np.float64)
+        count = np.asarray(pseudo_count(log_p, log_p_recoding), dtype=np.float64) + 1.0
         return count, count_bonus(count)
 
 
@@ -165,15 +191,24 @@ class PredictionGain(_DensityEstimator):
 
     For each s' in stream order: PG = log rho' - log rho from
     ``model.log_prob_and_update(s')``, the figure N = :func:`prediction_gain_count` (PG, n, c)
-    with n the number of states the model has now been updated on (this one included), the
-    bonus 1 / sqrt(N + 0.01). A state the model gave probability 0 has PG = +inf and count 0.
+    + 1 with n the number of states the model has now been updated on (this one included), the
+    bonus 1 / sqrt(N). The + 1 counts the current visit, as :class:`PseudoCounts` does (see the
+    module docstring). A state the model gave probability 0 has PG = +inf and count 0 + 1.
 
     Args:
-        model: the density model (updated in place).
+        model: the density model (updated in place), or a batch of models (per-env).
         c: decay constant of the gain, > 0 (0.1 as in Ostrovski et al.).
+
+    Example:
+        >>> import numpy as np
+        >>> from rlx_envs.exploration.base import Batch
+        >>> from rlx_envs.exploration.density import EmpiricalDensity
+        >>> figures, _ = PredictionGain(EmpiricalDensity()).observe(Batch(obs=np.zeros((3, 1))))
+        >>> figures[0]  # never seen before: PG = +inf, N_hat = 0, this visit counted
+        np.float64(1.0)
     """
 
-    def __init__(self, model: DensityModel, c: float = 0.1):
+    def __init__(self, model: DensityModel | BatchedCTSDensity, c: float = 0.1):
         super().__init__(model)
         if not (np.isfinite(c) and c > 0):
             raise ValueError(f"PredictionGain: c must be a positive number, got {c}")
@@ -184,12 +219,22 @@ class PredictionGain(_DensityEstimator):
         log_p, log_p_recoding, n = _feed(self.model, batch)
         with np.errstate(invalid="ignore"):
             gain = np.where(log_p == -np.inf, np.inf, log_p_recoding - log_p)
-        count = np.asarray(prediction_gain_count(gain, n, self.c), dtype=np.float64)
+        count = np.asarray(prediction_gain_count(gain, n, self.c), dtype=np.float64) + 1.0
         return count, count_bonus(count)
 
 
-def _feed(model: DensityModel, batch: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _feed(model, batch: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Update ``model`` on each state of ``batch`` in order: log rho, log rho', n after each."""
+    if isinstance(model, BatchedCTSDensity):
+        if batch.envs is None:
+            raise ValueError(
+                f"a BatchedCTSDensity holds {model.models} per-env models: each batch needs "
+                "envs=, the model (env) index of each transition"
+            )
+        log_p, log_p_recoding = model.log_prob_and_update(batch.obs, batch.envs)  # checks envs
+        envs = np.asarray(batch.envs, dtype=np.int64)
+        in_batch = np.bincount(envs, minlength=model.models)[envs]  # frames per model here
+        return log_p, log_p_recoding, model.n[envs] - in_batch + occurrence_rank(envs) + 1
     size = len(batch)
     log_p, log_p_recoding = np.empty(size), np.empty(size)
     n = np.empty(size, dtype=np.int64)

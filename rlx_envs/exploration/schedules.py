@@ -2,7 +2,9 @@
 
 Both have a scalar path (one env step, plain Python floats, for speed) and a batch path (numpy,
 for vector envs) that give identical numbers: the batch path folds its elements in order, as
-the scalar path would one at a time.
+the scalar path would one at a time. The per-env normalisers (``make_normaliser(name, envs=N)``,
+for ``per_env=True``) keep N independent states as arrays: env i's bonuses are normalised exactly
+as a lone normaliser fed env i's bonuses alone would normalise them.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import dataclasses
 import math
 
 import numpy as np
+
+from .keys import occurrence_rank
 
 
 def _check(name: str, value, minimum: float = 0.0) -> float:
@@ -196,11 +200,91 @@ class DecayingMax(Normaliser):
         return x / self.maximum if self.maximum > 0 else 0.0
 
 
+class PerEnvNormaliser:
+    """N independent normalisers of one kind, one per env, their states stacked as arrays.
+
+    ``many(x, envs)`` normalises raw bonuses ``x`` of envs ``envs`` (in order; an env listed twice
+    is updated twice, its first entry first), each as that env's lone normaliser would.
+
+    >>> per_env = make_normaliser("std", envs=2)
+    >>> per_env.many(np.array([1.0, 5.0, 3.0]), np.array([0, 1, 0])).tolist()  # env 0: 1, 3
+    [1.0, 5.0, 3.0]
+    """
+
+    def __init__(self, envs: int):
+        self.envs = int(envs)
+
+    def many(self, x: np.ndarray, envs: np.ndarray) -> np.ndarray:
+        x, envs = np.asarray(x, dtype=np.float64), np.asarray(envs, dtype=np.int64)
+        rank = occurrence_rank(envs)
+        if not rank.any():  # the usual case: one bonus per env
+            return self._distinct(x, envs)
+        out = np.empty(len(x))
+        for r in range(int(rank.max()) + 1):
+            chosen = np.flatnonzero(rank == r)
+            out[chosen] = self._distinct(x[chosen], envs[chosen])
+        return out
+
+    def _distinct(self, x: np.ndarray, envs: np.ndarray) -> np.ndarray:
+        """:meth:`many` for distinct envs: elementwise, the scalar normaliser's operations."""
+        raise NotImplementedError
+
+    def state_dict(self) -> dict:
+        return {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in self.__dict__.items()}
+
+    def load_state_dict(self, state: dict) -> None:
+        if int(state["envs"]) != self.envs:
+            raise ValueError(f"normaliser state holds {state['envs']} envs, this one {self.envs}")
+        for k, v in state.items():
+            setattr(self, k, v.copy() if isinstance(v, np.ndarray) else v)
+
+
+class PerEnvIdentity(PerEnvNormaliser):
+    """No normalisation, per env."""
+
+    def _distinct(self, x: np.ndarray, envs: np.ndarray) -> np.ndarray:
+        return x
+
+
+class PerEnvRunningStd(PerEnvNormaliser):
+    """:class:`RunningStd` per env."""
+
+    def __init__(self, envs: int):
+        super().__init__(envs)
+        self.count = np.zeros(self.envs, dtype=np.int64)
+        self.sum, self.sum_sq = np.zeros(self.envs), np.zeros(self.envs)
+
+    def _distinct(self, x: np.ndarray, envs: np.ndarray) -> np.ndarray:
+        self.count[envs] += 1
+        self.sum[envs] += x
+        self.sum_sq[envs] += x * x
+        count = self.count[envs]
+        mean = self.sum[envs] / count
+        var = self.sum_sq[envs] / count - mean * mean  # RunningStd._std's operations
+        return x / np.where(var > 1e-16, np.sqrt(np.maximum(var, 0.0)), 1.0)
+
+
+class PerEnvDecayingMax(PerEnvNormaliser):
+    """:class:`DecayingMax` per env."""
+
+    def __init__(self, envs: int, decay: float = 0.9999):
+        super().__init__(envs)
+        self.decay = DecayingMax(decay).decay
+        self.maximum = np.zeros(self.envs)
+
+    def _distinct(self, x: np.ndarray, envs: np.ndarray) -> np.ndarray:
+        maximum = np.maximum(self.maximum[envs] * self.decay, x)
+        self.maximum[envs] = maximum
+        return np.divide(x, maximum, out=np.zeros(len(x)), where=maximum > 0)
+
+
 NORMALISERS = {"none": Identity, "std": RunningStd, "max": DecayingMax}
+PER_ENV_NORMALISERS = {"none": PerEnvIdentity, "std": PerEnvRunningStd, "max": PerEnvDecayingMax}
 
 
-def make_normaliser(name: str) -> Normaliser:
-    """A normaliser by name: "none", "std" (running std) or "max" (decaying maximum)."""
+def make_normaliser(name: str, envs: int | None = None) -> Normaliser | PerEnvNormaliser:
+    """A normaliser by name: "none", "std" (running std) or "max" (decaying maximum); with
+    ``envs=N``, N independent ones (:class:`PerEnvNormaliser`)."""
     if name not in NORMALISERS:
         raise ValueError(f"unknown normalize {name!r}; valid choices: {sorted(NORMALISERS)}")
-    return NORMALISERS[name]()
+    return NORMALISERS[name]() if envs is None else PER_ENV_NORMALISERS[name](envs)

@@ -1,8 +1,9 @@
 """The shared machinery of the exploration-bonus wrappers: r+ = r + beta(t) * B(s).
 
 :class:`BonusWrapper` (one env) and :class:`VectorBonusWrapper` (a vector env, with ONE
-estimator shared by every env of the batch) feed an :class:`~rlx_envs.exploration.base.Estimator`
-the transitions they see, and add what every bonus has in common: the beta schedule, optional
+estimator shared by every env of the batch, or with ``per_env=True`` one independent estimate per
+env, kept as arrays) feed an :class:`~rlx_envs.exploration.base.Estimator` the transitions they
+see, and add what every bonus has in common: the beta schedule, optional
 running normalisation, the reward mix (or report-only with ``mix=False``), per-episode or global
 estimates, a pluggable state key, ``info`` entries, and exact saving (``state_dict``, pickling).
 The concrete bonuses (``CountBonus``, ``HashCountBonus``, ...) live in ``bonuses.py``.
@@ -58,39 +59,59 @@ def _check_inputs(estimator: Estimator, obs_space, action_space, env, key) -> No
 
 
 class _Core:
-    """Schedule, normaliser, estimators and step count: the state both wrappers share."""
+    """Schedule, normaliser, estimators and step count: the state both wrappers share.
+
+    ``make_estimator(envs=None)`` builds one estimator: shared by every transition, or, given
+    ``envs=N``, a per-env estimator with N independent estimates. With ``per_env=True`` every
+    env is an independent run: its own estimate, its own schedule position (``env_t``, the env
+    steps of that env alone) and its own normaliser state.
+    """
 
     def __init__(
         self,
-        make_estimator: Callable[[], Estimator],
+        make_estimator: Callable[..., Estimator],
         beta,
         normalize: str,
         mix: bool,
         per_episode: bool,
         streams: int,
+        per_env: bool = False,
     ):
+        if not all(isinstance(flag, bool) for flag in (mix, per_episode, per_env)):
+            raise TypeError("mix, per_episode and per_env must be True or False")
         self.schedule = as_schedule(beta)
-        self.normaliser = make_normaliser(normalize)
-        if not isinstance(mix, bool) or not isinstance(per_episode, bool):
-            raise TypeError("mix and per_episode must be True or False")
-        self.mix, self.per_episode = mix, per_episode
-        self.estimators = [make_estimator() for _ in range(streams if per_episode else 1)]
-        self.t = 0
+        self.normaliser = make_normaliser(normalize, envs=streams if per_env else None)
+        self.mix, self.per_episode, self.per_env = mix, per_episode, per_env
+        if per_episode:  # one estimator per env, each reset with its env's episodes
+            self.estimators = [make_estimator() for _ in range(streams)]
+        else:
+            self.estimators = [make_estimator(envs=streams) if per_env else make_estimator()]
+        self.t = 0  # env steps, summed over the envs
+        self.env_t = np.zeros(streams if per_env else 0, dtype=np.int64)  # per_env: each env's
 
     def state_dict(self) -> dict:
         return {
             "t": self.t,
+            "env_t": self.env_t.copy(),
             "normaliser": self.normaliser.state_dict(),
             "estimators": [e.state_dict() for e in self.estimators],
+            "per_env": self.per_env,
         }
 
     def load_state_dict(self, state: dict) -> None:
+        if bool(state.get("per_env", False)) != self.per_env:
+            raise ValueError(
+                f"state was saved with per_env={bool(state.get('per_env', False))}, this "
+                f"wrapper has per_env={self.per_env}: build it with the same per_env"
+            )
         if len(state["estimators"]) != len(self.estimators):
             raise ValueError(
                 f"state has {len(state['estimators'])} estimators, this wrapper "
                 f"{len(self.estimators)} (per_episode and num_envs must match)"
             )
         self.t = int(state["t"])
+        if self.per_env:
+            self.env_t = np.asarray(state["env_t"], dtype=np.int64).copy()
         self.normaliser.load_state_dict(dict(state["normaliser"]))
         for estimator, saved in zip(self.estimators, state["estimators"], strict=True):
             estimator.load_state_dict(saved)
@@ -185,14 +206,27 @@ class BonusWrapper(gym.Wrapper):
 
 
 class VectorBonusWrapper(VectorWrapper):
-    """Base of the vector bonus wrappers: one estimator for the whole batch.
+    """Base of the vector bonus wrappers: one estimator for the whole batch (or one per env).
 
     The transitions of a step are fed to the estimator in env order, as one batch; a step that
     only resets an env (Gymnasium's NEXT_STEP autoreset) is not a transition and earns nothing
     (its ``info`` masks say so). Under SAME_STEP autoreset the state reached is the episode's
-    final observation (``info["final_obs"]``), not the new episode's first one. With
-    ``per_episode=True`` each env keeps its own estimate, reset with its episodes (a loop over
-    the envs). A custom ``key`` gets the batch: ``key(obs, infos)`` returns an (N, D) int array.
+    final observation (``info["final_obs"]``), not the new episode's first one. A custom ``key``
+    gets the batch: ``key(obs, infos)`` returns an (N, D) int array.
+
+    Whose estimate: by default ONE estimate is shared by every env (env i's visits count for env
+    j). With ``per_env=True`` env i has its own estimate, for the whole run: the bonus env i gets
+    is exactly what the single-env wrapper gives on env i's own stream of transitions (for
+    independent seeds run side by side). The estimates are arrays indexed by env (a count table
+    keyed by (env, state), N stacked density models), not N estimator objects; the bonuses that
+    have such an estimator accept it (counts; pseudo-counts and prediction gain with
+    ``model="cts"``), the others raise ``ValueError``. With ``per_episode=True`` each env keeps its
+    own estimate, reset with its episodes (a loop over the envs, for every bonus).
+
+    ``per_env=True`` makes each env an independent run in everything, so that the equality above
+    holds for any options: env i's own estimate, its own position in the beta schedule (its own
+    env steps, not the batch's sum; :attr:`beta` is then an array) and its own normaliser.
+    With ``per_episode=True`` as well, the estimates are the per-episode ones (any bonus).
     """
 
     default_normalize = "none"
@@ -200,12 +234,13 @@ class VectorBonusWrapper(VectorWrapper):
     def __init__(
         self,
         env: gym.vector.VectorEnv,
-        make_estimator: Callable[[], Estimator],
+        make_estimator: Callable[..., Estimator],
         beta=0.1,
         *,
         normalize: str | None = None,
         mix: bool = True,
         per_episode: bool = False,
+        per_env: bool = False,
         key: Callable[[Any, dict], Any] | None = None,
     ):
         VectorWrapper.__init__(self, env)
@@ -216,7 +251,11 @@ class VectorBonusWrapper(VectorWrapper):
             mix,
             per_episode,
             env.num_envs,
+            per_env,
         )
+        self.per_env = per_env
+        # Per-env estimators read each transition's env index (per_episode has its own loop).
+        self._stream_envs = per_env and not per_episode
         self.estimator = self._core.estimators[0]
         _check_inputs(
             self.estimator, env.single_observation_space, env.single_action_space, env, key
@@ -228,9 +267,13 @@ class VectorBonusWrapper(VectorWrapper):
         self._resetting = np.zeros(env.num_envs, bool)
 
     @property
-    def beta(self) -> float:
-        """The bonus scale at the current step."""
-        return self._core.schedule(self._core.t)
+    def beta(self) -> float | np.ndarray:
+        """The bonus scale at the current step (with ``per_env=True``, each env's, an array)."""
+        core = self._core
+        return core.schedule.many(core.env_t) if core.per_env else core.schedule(core.t)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}(per_env={self.per_env}), {self.env}>"
 
     def reset(self, *, seed=None, options: dict | None = None):
         """Reset the envs (all, or ``options["reset_mask"]``)."""
@@ -248,7 +291,7 @@ class VectorBonusWrapper(VectorWrapper):
         return obs, infos
 
     def step(self, actions):
-        """Step every env; add the bonus of each state reached, one shared estimate."""
+        """Step every env; add the bonus of each state reached (shared or per-env estimate)."""
         obs, rewards, terminated, truncated, infos = self.env.step(actions)
         core = self._core
         reached, reached_infos = obs, infos
@@ -258,17 +301,24 @@ class VectorBonusWrapper(VectorWrapper):
         real = ~self._resetting
         envs = np.flatnonzero(real)
         batch = self._batch(reached, reached_infos, actions, envs)
-        if core.per_episode:
+        if not len(envs):  # every env only reset this step: nothing to observe
+            figures, bonuses = np.zeros(0), np.zeros(0)
+        elif core.per_episode:
             figures, bonuses = np.zeros(len(envs)), np.zeros(len(envs))
             for j, i in enumerate(envs.tolist()):
                 f, b = core.estimators[i].observe(_row(batch, j))
                 figures[j], bonuses[j] = f[0], b[0]
         else:
             figures, bonuses = self.estimator.observe(batch)
-        betas = core.schedule.many(core.t + np.arange(len(envs)))
-        core.t += len(envs)
         intrinsic = np.zeros(self.num_envs)
-        intrinsic[envs] = betas * core.normaliser.many(bonuses)
+        if core.per_env:  # each env at its own step of the schedule, its own normaliser
+            betas = core.schedule.many(core.env_t[envs])
+            core.env_t[envs] += 1
+            intrinsic[envs] = betas * core.normaliser.many(bonuses, envs)
+        else:
+            betas = core.schedule.many(core.t + np.arange(len(envs)))
+            intrinsic[envs] = betas * core.normaliser.many(bonuses)
+        core.t += len(envs)
         figure = np.zeros(self.num_envs)
         figure[envs] = figures
         infos = dict(infos)
@@ -308,10 +358,11 @@ class VectorBonusWrapper(VectorWrapper):
             prev_obs=_take(self._prev, envs) if "prev_obs" in needs else None,
             actions=np.asarray(actions)[envs] if "actions" in needs else None,
             keys=keys,
+            envs=envs if self._stream_envs else None,
         )
 
     def state_dict(self) -> dict:
-        """The shared estimate, schedule position and normaliser."""
+        """The estimate (shared, or every env's), schedule position and normaliser."""
         return self._core.state_dict()
 
     def load_state_dict(self, state: dict) -> None:

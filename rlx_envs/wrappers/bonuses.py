@@ -1,16 +1,27 @@
 """The exploration-bonus wrappers, one per estimator, each with its vector twin.
 
 Each single-env wrapper ``XBonus`` has a twin ``VectorXBonus`` taking the same arguments and
-sharing ONE estimator among all envs of a vector env. A bonus's arguments and how they build its
-estimator are written once, in a small mixin (``_Counts``, ``_Hash``, ...) that both twins
-inherit; the twins differ only in their base, :class:`~rlx_envs.wrappers.bonus.BonusWrapper` or
+sharing ONE estimator among all envs of a vector env (or, with ``per_env=True`` where the bonus
+has a per-env estimator, one independent estimate per env). A bonus's arguments and how they
+build its estimator are written once, in a small mixin (``_Counts``, ``_Hash``, ...) that both
+twins inherit; the twins differ only in their base,
+:class:`~rlx_envs.wrappers.bonus.BonusWrapper` or
 :class:`~rlx_envs.wrappers.bonus.VectorBonusWrapper`, whose common options (``normalize``,
-``mix``, ``per_episode``, ``key``) they take.
+``mix``, ``per_episode``, ``key``; ``per_env`` for the vector twins) they take.
 
-Change history: 0.1.0, first version.
+Every count-like figure counts the current visit: the first visit of a state has count 1 and raw
+bonus 1 / sqrt(1), for exact counts, hash counts, pseudo-counts (N_hat + 1) and prediction-gain
+counts alike (see :mod:`rlx_envs.exploration.pseudo_counts` for the papers' conventions).
+
+Change history: 0.1.0, first version. 0.2.0: ``per_env=True`` for ``VectorCountBonus``,
+``VectorPseudoCountBonus`` and ``VectorPredictionGainBonus``; pseudo-counts and prediction-gain
+counts count the current visit (N_hat + 1, bonus (N_hat + 1)^-1/2 instead of
+(N_hat + 0.01)^-1/2).
 """
 
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 from gymnasium import spaces
@@ -18,32 +29,58 @@ from gymnasium.utils import RecordConstructorArgs
 
 from rlx_envs.exploration.bnn import InfoGain
 from rlx_envs.exploration.counts import ExactCounts, SimHashCounts
+from rlx_envs.exploration.cts_batch import BatchedCTSDensity
 from rlx_envs.exploration.density import CTSDensity, EmpiricalDensity
 from rlx_envs.exploration.predictors import RND, ForwardModelError
 from rlx_envs.exploration.pseudo_counts import PredictionGain, PseudoCounts
 
 from .bonus import BonusWrapper, VectorBonusWrapper
 
+#: The vector twins that have a per-env estimator (``per_env=True``).
+PER_ENV = "VectorCountBonus, VectorPseudoCountBonus and VectorPredictionGainBonus (model='cts')"
+
 
 class _Bonus:
     """What every bonus mixin does: record its arguments, then start the wrapper base with an
-    estimator factory built from the env's (single) observation and action spaces."""
+    estimator factory built from the env's (single) observation and action spaces.
+
+    ``build(obs_space, action_space, envs)`` builds the estimator: ``envs`` is None for one
+    estimate, or the number of envs for a per-env estimator (mixins that have none never get it).
+    """
+
+    #: Whether ``build`` can make a per-env estimator.
+    per_env_estimator = False
 
     def _start(self, env, build, beta, options: dict, **arguments) -> None:
         RecordConstructorArgs.__init__(self, beta=beta, **arguments, **options)
         if isinstance(self, VectorBonusWrapper):
             obs, act = env.single_observation_space, env.single_action_space
-            VectorBonusWrapper.__init__(self, env, lambda: build(obs, act), beta, **options)
+            per_env, per_episode = options.get("per_env"), options.get("per_episode")
+            if per_env is True and per_episode is not True and not self.per_env_estimator:
+                raise ValueError(
+                    f"{type(self).__name__} has no per-env estimator: per_env=True is supported "
+                    f"by {PER_ENV}; the others share one estimator across the batch (with "
+                    "per_episode=True as well, each env has its own, reset with its episodes)"
+                )
+            factory = lambda envs=None: build(obs, act, envs)  # noqa: E731
+            VectorBonusWrapper.__init__(self, env, factory, beta, **options)
         else:
             obs, act = env.observation_space, env.action_space
-            BonusWrapper.__init__(self, env, lambda: build(obs, act), beta, **options)
+            BonusWrapper.__init__(self, env, lambda: build(obs, act, None), beta, **options)
 
 
 # -- counts --------------------------------------------------------------------------------------
 class _Counts(_Bonus):
+    per_env_estimator = True
+
     def __init__(self, env, beta=0.1, *, form: str = "mbie", count: str = "state", **options):
         self._start(
-            env, lambda obs, act: ExactCounts(form, count), beta, options, form=form, count=count
+            env,
+            lambda obs, act, envs: ExactCounts(form, count, envs=envs),
+            beta,
+            options,
+            form=form,
+            count=count,
         )
 
 
@@ -74,7 +111,30 @@ class CountBonus(_Counts, BonusWrapper, RecordConstructorArgs):
 
 
 class VectorCountBonus(_Counts, VectorBonusWrapper, RecordConstructorArgs):
-    """:class:`CountBonus` for a vector env: one count table for all envs, no loop over envs."""
+    """:class:`CountBonus` for a vector env: one count table for all envs, no loop over envs.
+
+    By default the envs share their counts (a state env 0 visited is no longer new for env 1).
+    With ``per_env=True`` each env has its own counts (one table keyed by (env, state)): env i
+    gets exactly what ``CountBonus`` with the same arguments gives on env i's own transitions,
+    as for independent seeds run side by side.
+
+    Example:
+        >>> import gymnasium as gym
+        >>> import numpy as np
+        >>> import rlx_envs
+        >>> from rlx_envs.wrappers import VectorCountBonus
+        >>> make = lambda: gym.make_vec(
+        ...     "rlx/MiniMontezumaFirstRoom-v0", num_envs=2, vectorization_mode="vector_entry_point"
+        ... )
+        >>> shared, per_env = VectorCountBonus(make()), VectorCountBonus(make(), per_env=True)
+        >>> _ = shared.reset(seed=0), per_env.reset(seed=0)
+        >>> shared.step(np.array([0, 0]))[4]["count"]  # both envs stand on the same cell
+        array([1., 2.])
+        >>> per_env.step(np.array([0, 0]))[4]["count"]
+        array([1., 1.])
+        >>> per_env  # doctest: +ELLIPSIS
+        <VectorCountBonus(per_env=True), MiniMontezumaVectorEnv(...)>
+    """
 
 
 class _Hash(_Bonus):
@@ -93,7 +153,7 @@ class _Hash(_Bonus):
     ):
         self._start(
             env,
-            lambda obs, act: SimHashCounts(k, form, image, downsample, table, seed=seed),
+            lambda obs, act, _: SimHashCounts(k, form, image, downsample, table, seed=seed),
             beta,
             options,
             k=k,
@@ -132,8 +192,19 @@ class VectorHashCountBonus(_Hash, VectorBonusWrapper, RecordConstructorArgs):
 
 
 # -- density models: pseudo-counts and prediction gain -------------------------------------------
-def density_model(model, space, levels: int | None, image_size: tuple[int, int]):
-    """A density model for observations of ``space``: "cts", "empirical" or a factory."""
+def density_model(
+    model, space, levels: int | None, image_size: tuple[int, int], envs: int | None = None
+):
+    """A density model for observations of ``space``: "cts", "empirical" or a factory.
+
+    With ``envs=N`` (per-env pseudo-counts), ``envs`` independent CTS models stacked as arrays
+    (:class:`~rlx_envs.exploration.cts_batch.BatchedCTSDensity`); only ``model="cts"`` has that.
+    """
+    if envs is not None and model != "cts":
+        raise ValueError(
+            f"per_env=True needs model='cts' (N CTS models stacked as arrays), got "
+            f"model={model!r}; for exact per-env counts use VectorCountBonus(per_env=True)"
+        )
     if callable(model):
         return model()
     if model == "empirical":
@@ -143,10 +214,14 @@ def density_model(model, space, levels: int | None, image_size: tuple[int, int])
             f"unknown density model {model!r}; valid: ['cts', 'empirical'] or a "
             "callable returning a DensityModel"
         )
+    if envs is None:
+        cts = CTSDensity
+    else:
+        cts = functools.partial(BatchedCTSDensity, envs)
     if isinstance(space, spaces.Box) and len(space.shape) == 3 and space.dtype == np.uint8:
-        return CTSDensity(image_size=image_size, levels=levels or 8)
+        return cts(image_size=image_size, levels=levels or 8)
     if isinstance(space, spaces.Box) and len(space.shape) == 2 and space.dtype.kind in "iub":
-        return CTSDensity(shape=space.shape, levels=levels or int(space.high.max()) + 1)
+        return cts(shape=space.shape, levels=levels or int(space.high.max()) + 1)
     raise ValueError(
         f"model='cts' takes (H, W) integer grids or (H, W, C) uint8 frames, got {space}; "
         "use model='empirical' or pass a DensityModel factory"
@@ -154,6 +229,8 @@ def density_model(model, space, levels: int | None, image_size: tuple[int, int])
 
 
 class _PseudoCounts(_Bonus):
+    per_env_estimator = True
+
     def __init__(
         self,
         env,
@@ -166,7 +243,9 @@ class _PseudoCounts(_Bonus):
     ):
         self._start(
             env,
-            lambda obs, act: PseudoCounts(density_model(model, obs, levels, image_size)),
+            lambda obs, act, envs: PseudoCounts(
+                density_model(model, obs, levels, image_size, envs)
+            ),
             beta,
             options,
             model=model,
@@ -176,11 +255,13 @@ class _PseudoCounts(_Bonus):
 
 
 class PseudoCountBonus(_PseudoCounts, BonusWrapper, RecordConstructorArgs):
-    """r+ = r + beta / sqrt(N_hat(s') + 0.01), N_hat a pseudo-count (Bellemare et al. 2016).
+    """r+ = r + beta / sqrt(N_hat(s') + 1), N_hat a pseudo-count (Bellemare et al. 2016).
 
     A density model rho is fit online to the states seen: for each state reached, rho(s) before
     and the recoding probability rho'(s) after one update give N_hat = rho (1 - rho') / (rho' -
-    rho). See :mod:`rlx_envs.exploration.pseudo_counts`.
+    rho), the count before this visit. ``info["pseudo_count"]`` is N_hat + 1, the count with
+    this visit included, as ``CountBonus`` counts (so a new state's bonus is beta, not the
+    paper's 10 beta from (0 + 0.01)^-1/2). See :mod:`rlx_envs.exploration.pseudo_counts`.
 
     Args:
         env: the env.
@@ -198,17 +279,25 @@ class PseudoCountBonus(_PseudoCounts, BonusWrapper, RecordConstructorArgs):
         >>> env = PseudoCountBonus(gym.make("rlx/MiniMontezumaFirstRoom-v0", obs_mode="symbolic"))
         >>> _ = env.reset(seed=0)
         >>> info = env.step(0)[4]
-        >>> 0 <= info["pseudo_count"] < 1, info["intrinsic_reward"] > 0
+        >>> 1 <= info["pseudo_count"] < 2, 0.7 < info["intrinsic_reward"] / env.beta <= 1
         (True, True)
     """
 
 
 class VectorPseudoCountBonus(_PseudoCounts, VectorBonusWrapper, RecordConstructorArgs):
     """:class:`PseudoCountBonus` for a vector env: one density model, fed the batch in env order
-    (a loop over the envs: each update changes the next probability)."""
+    (a loop over the envs: each update changes the next probability).
+
+    With ``per_env=True`` (and ``model="cts"``) each env has its own CTS model, the N models
+    stacked as arrays (:class:`~rlx_envs.exploration.cts_batch.BatchedCTSDensity`: one gather
+    and one scatter per step for the whole batch): env i gets exactly what
+    ``PseudoCountBonus`` gives on env i's own transitions.
+    """
 
 
 class _PredictionGain(_Bonus):
+    per_env_estimator = True
+
     def __init__(
         self,
         env,
@@ -222,7 +311,9 @@ class _PredictionGain(_Bonus):
     ):
         self._start(
             env,
-            lambda obs, act: PredictionGain(density_model(model, obs, levels, image_size), c),
+            lambda obs, act, envs: PredictionGain(
+                density_model(model, obs, levels, image_size, envs), c
+            ),
             beta,
             options,
             model=model,
@@ -234,14 +325,17 @@ class _PredictionGain(_Bonus):
 
 class PredictionGainBonus(_PredictionGain, BonusWrapper, RecordConstructorArgs):
     """Pseudo-counts from the prediction gain PG = log rho'(s) - log rho(s) (Ostrovski et al.
-    2017): N_hat = 1 / (exp(c n^-1/2 PG+) - 1), bonus beta / sqrt(N_hat + 0.01).
+    2017): N_hat = 1 / (exp(c n^-1/2 PG+) - 1), bonus beta / sqrt(N_hat + 1) (the current visit
+    counted, as in :class:`PseudoCountBonus`; ``info["pseudo_count"]`` is N_hat + 1).
 
     Args: as :class:`PseudoCountBonus`, plus ``c``, the prediction-gain scale.
     """
 
 
 class VectorPredictionGainBonus(_PredictionGain, VectorBonusWrapper, RecordConstructorArgs):
-    """:class:`PredictionGainBonus` for a vector env (one model, the batch in env order)."""
+    """:class:`PredictionGainBonus` for a vector env (one model, the batch in env order; with
+    ``per_env=True`` and ``model="cts"``, one CTS model per env, as
+    :class:`VectorPseudoCountBonus`)."""
 
 
 # -- learned predictors: model error, RND, information gain --------------------------------------
@@ -262,7 +356,7 @@ class _Predictor(_Bonus):
     ):
         net = dict(features=features, hidden=hidden, lr=lr, updates=updates, seed=seed)
         build = self._estimator
-        self._start(env, lambda obs, act: build(obs, act, **net), beta, options, **net)
+        self._start(env, lambda obs, act, _: build(obs, act, **net), beta, options, **net)
 
 
 class _ModelError(_Predictor):
@@ -330,7 +424,7 @@ class _InfoGain(_Bonus):
         net = dict(
             features=features, hidden=hidden, lr=lr, updates=updates, window=window, seed=seed
         )
-        self._start(env, lambda obs, act: InfoGain(obs, act, **net), beta, options, **net)
+        self._start(env, lambda obs, act, _: InfoGain(obs, act, **net), beta, options, **net)
 
 
 class InfoGainBonus(_InfoGain, BonusWrapper, RecordConstructorArgs):
