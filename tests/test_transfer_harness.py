@@ -30,6 +30,16 @@ def test_seeded_runs_repeat_and_parallel_equals_serial():
     assert run(config, workers=2) == run(config, workers=1) == run(config, workers=1)
 
 
+def test_progress_reports_seeds_done_through_the_executor(capsys):
+    calls = []
+    config = Config("grid-room-corridor", agent="random", **SMALL)
+    rows = run(config, workers=2, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(0, 3), (1, 3), (2, 3), (3, 3)]
+    assert [r["seed"] for r in rows if r["arm"] == "source"] == [0, 1, 2]  # in seed order
+    run(config, progress=False)
+    assert capsys.readouterr().err == ""
+
+
 def test_pretraining_matters_known_direction():
     """Q-learning pretrained in the room heads for the room's nearest edge: in the corridor its
     greedy 0-shot policy walks into a wall (return 0), while scratch learns the corridor."""

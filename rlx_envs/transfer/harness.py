@@ -1,7 +1,8 @@
 """The transfer harness: train on a pair's source, then adapt and evaluate on its target in shots.
 
-For every training seed, in its own process: the agent trains for ``source_episodes`` episodes on
-the source; then three arms meet the target under the same shot budget (a
+For every training seed, one job of :func:`rlx_envs.executor.run_jobs` (the rows are the same
+numbers, in the same order, for any worker count): the agent trains for ``source_episodes``
+episodes on the source; then three arms meet the target under the same shot budget (a
 :class:`~rlx_envs.wrappers.ShotBudget`): **finetune** (the pretrained agent, learning on the
 target), **scratch** (a fresh agent, target only: the baseline) and, for agents that define
 ``adapt``, **adapted** (the pretrained agent adapting by its own rule). After 0, 1, 5, ... shots
@@ -17,8 +18,7 @@ import dataclasses
 import importlib
 import json
 import platform
-import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from importlib import metadata
 
 import numpy as np
@@ -31,6 +31,7 @@ from rlx_envs.agents import (
     SoftQLearning,
     run_episode,
 )
+from rlx_envs.executor import ProgressBar, run_jobs
 from rlx_envs.transfer.pairs import make_pair, pair
 from rlx_envs.wrappers.shot_budget import ShotBudget
 
@@ -187,47 +188,18 @@ def run_seed(config: Config, seed: int) -> list[dict]:
     return rows
 
 
-def run(config: Config, workers: int = 1, progress=None) -> list[dict]:
-    """Run every seed (in ``workers`` processes) and return all rows, in seed order."""
-    progress = progress or _Progress(len(config.seeds))
-    if workers <= 1 or len(config.seeds) == 1:
-        results = []
-        for seed in config.seeds:
-            results.append(run_seed(config, seed))
-            progress.advance()
-    else:
-        import multiprocessing
+def run(config: Config, workers: int = 1, progress: Callable[[int, int], None] | bool = True
+        ) -> list[dict]:  # fmt: skip
+    """Run every seed (one job each, in ``workers`` processes) and return all rows, in seed order.
 
-        with multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn").Pool(
-            min(workers, len(config.seeds))
-        ) as pool:
-            pending = {s: pool.apply_async(run_seed, (config, s)) for s in config.seeds}
-            results = []
-            for seed in config.seeds:
-                results.append(pending[seed].get())
-                progress.advance()
-    progress.close()
+    ``progress``: True draws a bar of seeds done on standard error, False (or None) is silent,
+    any other callable is called with (seeds done, seeds in all) after each seed.
+    """
+    if progress is True:
+        progress = ProgressBar("seeds")
+    jobs = [(config, seed) for seed in config.seeds]
+    results = run_jobs(run_seed, jobs, workers=workers, progress=progress or None, star=True)
     return [row for rows in results for row in rows]
-
-
-class _Progress:
-    """A one-line progress bar on standard error."""
-
-    def __init__(self, total: int, stream=None):
-        self.total, self.done, self.stream = total, 0, stream or sys.stderr
-        self._draw()
-
-    def advance(self) -> None:
-        self.done += 1
-        self._draw()
-
-    def _draw(self) -> None:
-        filled = int(30 * self.done / max(self.total, 1))
-        self.stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total} seeds")
-        self.stream.flush()
-
-    def close(self) -> None:
-        self.stream.write("\n")
 
 
 def write_rows(rows: Iterable[dict], path, fmt: str = "jsonl") -> None:
