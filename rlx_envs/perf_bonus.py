@@ -1,7 +1,8 @@
 """Bonus figures for ``python -m rlx_envs perf``: what each exploration bonus costs per step.
 
 Each wrapper is measured against the bare env in the same run (single env: interleaved rounds,
-best of each), on MiniMontezuma ``ram`` and ``pixels``; then on the native batch; then the two
+best of each), on MiniMontezuma ``ram`` and ``pixels``; then on the native batch; then the
+per-env estimates (``per_env=True``) against the shared ones at 16 envs; then the two
 components with their own targets: SimHash on batches of 84x84 RGB frames and the CTS-style
 density model on 42x42 frames.
 """
@@ -110,6 +111,46 @@ def batched_table(num_envs: int = 1024) -> None:
         print(f"| {label} | {got:,.0f} | {bare:,.0f} | {added:.2f} us |")
 
 
+def per_env_table(num_envs: int = 16, rounds: int = 3) -> None:
+    """Env steps/s of the per-env bonuses (``per_env=True``) against the shared ones, on the
+    MiniMontezuma first room with symbolic observations (the validation suite's setting: one
+    seed per env), interleaved rounds, best of each."""
+    env_id = "rlx/MiniMontezumaFirstRoom-v0"
+    print(f"\nPer-env bonuses, native batch of {num_envs} ({env_id}, symbolic), random actions")
+    print("| bonus | estimate | env steps/s | bare batch steps/s | added per env step |")
+    print("|---|---|---:|---:|---:|")
+
+    def rate(wrap, kwargs, steps: int) -> float:
+        envs = gym.make_vec(env_id, num_envs=num_envs, vectorization_mode="vector_entry_point",
+                            obs_mode="symbolic")  # fmt: skip
+        envs = wrap(envs, **kwargs) if wrap else envs
+        envs.reset(seed=0)
+        actions = np.random.default_rng(0).integers(8, size=(steps + 20, num_envs))
+        for a in actions[:20]:  # warm up: first touches of the count tables
+            envs.step(a)
+        start = time.perf_counter()
+        for a in actions[20:]:
+            envs.step(a)
+        return steps * num_envs / (time.perf_counter() - start)
+
+    cases = [
+        ("count (exact)", W.VectorCountBonus, "shared"),
+        ("count (exact)", W.VectorCountBonus, "per env"),
+        ("pseudo-count (CTS)", W.VectorPseudoCountBonus, "shared"),
+        ("pseudo-count (CTS)", W.VectorPseudoCountBonus, "per env"),
+    ]
+    bare, rates = 0.0, [0.0] * len(cases)
+    for _ in range(rounds):  # interleaved, so that all see the same machine load
+        bare = max(bare, _timed_rate(lambda n: rate(None, {}, max(2, n // num_envs))))
+        for j, (_, wrap, kind) in enumerate(cases):
+            kwargs = {"per_env": kind == "per env"}
+            measure = lambda n, w=wrap, k=kwargs: rate(w, k, max(2, n // num_envs))  # noqa: E731
+            rates[j] = max(rates[j], _timed_rate(measure))
+    for (label, _, kind), got in zip(cases, rates, strict=True):
+        added = (1 / got - 1 / bare) * 1e6
+        print(f"| {label} | {kind} | {got:,.0f} | {bare:,.0f} | {added:.1f} us |")
+
+
 def component_table() -> None:
     """SimHash on batched 84x84 RGB frames; the CTS-style model at 42x42."""
     from rlx_envs.exploration.base import Batch
@@ -145,7 +186,8 @@ def component_table() -> None:
 
 
 def bonus_tables() -> None:
-    """All three bonus tables."""
+    """All four bonus tables."""
     single_table()
     batched_table()
+    per_env_table()
     component_table()

@@ -1,6 +1,6 @@
 """User-facing wrappers of rlx-envs: exploration bonuses (each with a ``Vector`` twin for vector
-envs, sharing one estimator across the batch), physics randomization, visual randomization and
-shot budgets.
+envs, sharing one estimator across the batch or, with ``per_env=True``, one per env), physics
+randomization, visual randomization and shot budgets.
 
 >>> from rlx_envs.wrappers import CountBonus, PhysicsRandomization, VectorCountBonus
 """
@@ -8,17 +8,19 @@ shot budgets.
 from rlx_envs.wrappers.bonuses import (
     CountBonus,
     HashCountBonus,
-    InfoGainBonus,
-    ModelErrorBonus,
     PredictionGainBonus,
     PseudoCountBonus,
-    RNDBonus,
     VectorCountBonus,
     VectorHashCountBonus,
-    VectorInfoGainBonus,
-    VectorModelErrorBonus,
     VectorPredictionGainBonus,
     VectorPseudoCountBonus,
+)
+from rlx_envs.wrappers.learned_bonuses import (
+    InfoGainBonus,
+    ModelErrorBonus,
+    RNDBonus,
+    VectorInfoGainBonus,
+    VectorModelErrorBonus,
     VectorRNDBonus,
 )
 from rlx_envs.wrappers.physics_randomization import PhysicsRandomization

@@ -27,6 +27,8 @@ from rlx_envs.exploration.base import Batch, Estimator
 from rlx_envs.exploration.keys import hash_rows, integer_key, key_hash
 from rlx_envs.exploration.schedules import Constant, Identity, as_schedule, make_normaliser
 
+from .batch_rows import batch_row, final_rows, set_rows, take_rows
+
 INTEGER_SPACES = (spaces.Discrete, spaces.MultiDiscrete, spaces.MultiBinary)
 
 
@@ -283,7 +285,7 @@ class VectorBonusWrapper(VectorWrapper):
         if self._prev is None or mask is None:
             self._prev = obs
         else:
-            self._prev = _set_rows(self._prev, envs, obs)
+            self._prev = set_rows(self._prev, envs, obs)
         self._resetting[envs] = False
         if self._core.per_episode:
             for i in envs:
@@ -297,7 +299,7 @@ class VectorBonusWrapper(VectorWrapper):
         reached, reached_infos = obs, infos
         done = terminated | truncated
         if self._autoreset_mode == AutoresetMode.SAME_STEP and done.any():
-            reached, reached_infos = _final_rows(obs, infos, np.flatnonzero(done))
+            reached, reached_infos = final_rows(obs, infos, np.flatnonzero(done))
         real = ~self._resetting
         envs = np.flatnonzero(real)
         batch = self._batch(reached, reached_infos, actions, envs)
@@ -306,7 +308,7 @@ class VectorBonusWrapper(VectorWrapper):
         elif core.per_episode:
             figures, bonuses = np.zeros(len(envs)), np.zeros(len(envs))
             for j, i in enumerate(envs.tolist()):
-                f, b = core.estimators[i].observe(_row(batch, j))
+                f, b = core.estimators[i].observe(batch_row(batch, j))
                 figures[j], bonuses[j] = f[0], b[0]
         else:
             figures, bonuses = self.estimator.observe(batch)
@@ -354,8 +356,8 @@ class VectorBonusWrapper(VectorWrapper):
                 raise TypeError(f"state keys must be integers, got dtype {rows.dtype}")
             keys = hash_rows(rows.reshape(len(rows), -1)[envs])
         return Batch(
-            obs=_take(reached, envs) if "obs" in needs else None,
-            prev_obs=_take(self._prev, envs) if "prev_obs" in needs else None,
+            obs=take_rows(reached, envs) if "obs" in needs else None,
+            prev_obs=take_rows(self._prev, envs) if "prev_obs" in needs else None,
             actions=np.asarray(actions)[envs] if "actions" in needs else None,
             keys=keys,
             envs=envs if self._stream_envs else None,
@@ -368,58 +370,3 @@ class VectorBonusWrapper(VectorWrapper):
     def load_state_dict(self, state: dict) -> None:
         """Continue from :meth:`state_dict` (of a wrapper built with the same arguments)."""
         self._core.load_state_dict(state)
-
-
-def _take(obs, envs: np.ndarray):
-    if isinstance(obs, dict):
-        return {k: np.asarray(v)[envs] for k, v in obs.items()}
-    return np.asarray(obs)[envs]
-
-
-def _set_rows(old, envs: np.ndarray, new):
-    if isinstance(old, dict):
-        return {k: _set_rows(old[k], envs, new[k]) for k in old}
-    out = np.array(old, copy=True)
-    out[envs] = np.asarray(new)[envs]
-    return out
-
-
-def _final_rows(obs, infos: dict, done: np.ndarray):
-    """Observations and infos with the finished envs' final ones in place (SAME_STEP)."""
-    reached = _copy(obs)
-    for i in done.tolist():
-        final = infos["final_obs"][i]
-        if isinstance(reached, dict):
-            for k in reached:
-                reached[k][i] = final[k]
-        else:
-            reached[i] = final
-    reached_infos = dict(infos)
-    final_info = infos.get("final_info", {})
-    if "cell" in final_info:
-        cells = np.array(infos["cell"], copy=True)
-        cells[done] = np.asarray(final_info["cell"])[done]
-        reached_infos["cell"] = cells
-    return reached, reached_infos
-
-
-def _copy(obs):
-    if isinstance(obs, dict):
-        return {k: np.array(v, copy=True) for k, v in obs.items()}
-    return np.array(obs, copy=True)
-
-
-def _row(batch: Batch, j: int) -> Batch:
-    def pick(x):
-        if x is None:
-            return None
-        if isinstance(x, dict):
-            return {k: v[j : j + 1] for k, v in x.items()}
-        return x[j : j + 1]
-
-    return Batch(
-        obs=pick(batch.obs),
-        prev_obs=pick(batch.prev_obs),
-        actions=pick(batch.actions),
-        keys=pick(batch.keys),
-    )

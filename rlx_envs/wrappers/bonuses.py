@@ -1,4 +1,4 @@
-"""The exploration-bonus wrappers, one per estimator, each with its vector twin.
+"""The count and density exploration-bonus wrappers, each with its vector twin.
 
 Each single-env wrapper ``XBonus`` has a twin ``VectorXBonus`` taking the same arguments and
 sharing ONE estimator among all envs of a vector env (or, with ``per_env=True`` where the bonus
@@ -9,9 +9,11 @@ twins inherit; the twins differ only in their base,
 :class:`~rlx_envs.wrappers.bonus.VectorBonusWrapper`, whose common options (``normalize``,
 ``mix``, ``per_episode``, ``key``; ``per_env`` for the vector twins) they take.
 
-Every count-like figure counts the current visit: the first visit of a state has count 1 and raw
-bonus 1 / sqrt(1), for exact counts, hash counts, pseudo-counts (N_hat + 1) and prediction-gain
-counts alike (see :mod:`rlx_envs.exploration.pseudo_counts` for the papers' conventions).
+The bonuses of learned predictors (model error, RND, VIME) are in ``learned_bonuses.py``, on
+the same mixin. Every count-like figure counts the current visit: the first visit of a state has
+count 1 and raw bonus 1 / sqrt(1), for exact counts, hash counts, pseudo-counts (N_hat + 1) and
+prediction-gain counts alike (see :mod:`rlx_envs.exploration.pseudo_counts` for the papers'
+conventions).
 
 Change history: 0.1.0, first version. 0.2.0: ``per_env=True`` for ``VectorCountBonus``,
 ``VectorPseudoCountBonus`` and ``VectorPredictionGainBonus``; pseudo-counts and prediction-gain
@@ -27,11 +29,9 @@ import numpy as np
 from gymnasium import spaces
 from gymnasium.utils import RecordConstructorArgs
 
-from rlx_envs.exploration.bnn import InfoGain
 from rlx_envs.exploration.counts import ExactCounts, SimHashCounts
 from rlx_envs.exploration.cts_batch import BatchedCTSDensity
 from rlx_envs.exploration.density import CTSDensity, EmpiricalDensity
-from rlx_envs.exploration.predictors import RND, ForwardModelError
 from rlx_envs.exploration.pseudo_counts import PredictionGain, PseudoCounts
 
 from .bonus import BonusWrapper, VectorBonusWrapper
@@ -336,109 +336,3 @@ class VectorPredictionGainBonus(_PredictionGain, VectorBonusWrapper, RecordConst
     """:class:`PredictionGainBonus` for a vector env (one model, the batch in env order; with
     ``per_env=True`` and ``model="cts"``, one CTS model per env, as
     :class:`VectorPseudoCountBonus`)."""
-
-
-# -- learned predictors: model error, RND, information gain --------------------------------------
-class _Predictor(_Bonus):
-    """The arguments of the two learned predictors (a small numpy MLP trained online)."""
-
-    def __init__(
-        self,
-        env,
-        beta=0.1,
-        *,
-        features: int = 64,
-        hidden=(64, 64),
-        lr: float = 1e-3,
-        updates: int = 1,
-        seed: int = 0,
-        **options,
-    ):
-        net = dict(features=features, hidden=hidden, lr=lr, updates=updates, seed=seed)
-        build = self._estimator
-        self._start(env, lambda obs, act, _: build(obs, act, **net), beta, options, **net)
-
-
-class _ModelError(_Predictor):
-    default_normalize = "max"
-
-    @staticmethod
-    def _estimator(obs, act, **net):
-        return ForwardModelError(obs, act, **net)
-
-
-class ModelErrorBonus(_ModelError, BonusWrapper, RecordConstructorArgs):
-    """r+ = r + beta * e(s, a, s') / max e: a forward model's prediction error (Stadie, Levine and
-    Abbeel 2015), normalised by its decaying maximum (``normalize="max"``), as in the paper.
-
-    Args:
-        env: the env (Box or Discrete observations; Discrete or Box actions).
-        beta: bonus scale or schedule.
-        **kwargs: of :class:`~rlx_envs.exploration.predictors.ForwardModelError` (``features``,
-            ``hidden``, ``lr``, ``updates``, ``seed``) and the common options.
-    """
-
-
-class VectorModelErrorBonus(_ModelError, VectorBonusWrapper, RecordConstructorArgs):
-    """:class:`ModelErrorBonus` for a vector env: one model, trained on the batch in env order."""
-
-
-class _RND(_Predictor):
-    default_normalize = "std"
-
-    @staticmethod
-    def _estimator(obs, act, **net):
-        return RND(obs, **net)
-
-
-class RNDBonus(_RND, BonusWrapper, RecordConstructorArgs):
-    """r+ = r + beta * ||f_hat(s') - f(s')||^2 / std: random network distillation (Burda et al.
-    2018), the error normalised by its running standard deviation (``normalize="std"``).
-
-    Args:
-        env: the env (Box or Discrete observations).
-        beta: bonus scale or schedule.
-        **kwargs: of :class:`~rlx_envs.exploration.predictors.RND` (``features``, ``hidden``,
-            ``lr``, ``updates``, ``seed``) and the common options.
-    """
-
-
-class VectorRNDBonus(_RND, VectorBonusWrapper, RecordConstructorArgs):
-    """:class:`RNDBonus` for a vector env: one predictor, trained on the batch in env order."""
-
-
-class _InfoGain(_Bonus):
-    def __init__(
-        self,
-        env,
-        beta=0.1,
-        *,
-        features: int = 64,
-        hidden=(32,),
-        lr: float = 0.1,
-        updates: int = 1,
-        window: int = 1000,
-        seed: int = 0,
-        **options,
-    ):
-        net = dict(
-            features=features, hidden=hidden, lr=lr, updates=updates, window=window, seed=seed
-        )
-        self._start(env, lambda obs, act, _: InfoGain(obs, act, **net), beta, options, **net)
-
-
-class InfoGainBonus(_InfoGain, BonusWrapper, RecordConstructorArgs):
-    """r+ = r + beta * KL(q(theta | phi') || q(theta | phi)) / median: VIME's information gain
-    (Houthooft et al. 2016) from a Bayesian neural network dynamics model, normalised by the
-    median of recent KLs inside the estimator (so ``normalize`` defaults to "none").
-
-    Args:
-        env: the env (Box or Discrete observations; Discrete or Box actions).
-        beta: bonus scale or schedule.
-        **kwargs: of :class:`~rlx_envs.exploration.bnn.InfoGain` (``features``, ``hidden``,
-            ``lr``, ``updates``, ``window``, ``seed``) and the common options.
-    """
-
-
-class VectorInfoGainBonus(_InfoGain, VectorBonusWrapper, RecordConstructorArgs):
-    """:class:`InfoGainBonus` for a vector env: one BNN, updated on the batch in env order."""
