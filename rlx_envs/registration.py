@@ -14,11 +14,17 @@ _HOPPER = "rlx_envs.physics.envs:hopper"
 _CHEETAH = "rlx_envs.physics.envs:half_cheetah"
 _POINT = "rlx_envs.navigation.point:PointNavigationEnv"
 _ANT = "rlx_envs.navigation.ant:AntNavigationEnv"
+_TOPDOWN = "rlx_envs.topdown.env:TopDownGridEnv"
+_CHAIN = "rlx_envs.diagnostic.chain:ChainEnv"
+_DEEP_SEA = "rlx_envs.diagnostic.deep_sea:DeepSeaEnv"
 #: Batched twins, used by gym.make_vec(..., vectorization_mode="vector_entry_point").
 VECTOR_ENTRY_POINTS = {
     _GRID: "rlx_envs.grid.vector:MiniMontezumaVectorEnv",
     _PROCGEN: "rlx_envs.grid.vector:MiniMontezumaProcgenVectorEnv",
     _THEMED: "rlx_envs.wrappers.visual_randomization:themed_vector_env",
+    _TOPDOWN: "rlx_envs.topdown.vector:TopDownGridVectorEnv",
+    _CHAIN: "rlx_envs.diagnostic.vector:ChainVectorEnv",
+    _DEEP_SEA: "rlx_envs.diagnostic.vector:DeepSeaVectorEnv",
 }
 
 #: (id, entry point, kwargs, max_episode_steps, one-line description)
@@ -52,11 +58,11 @@ ENVS: tuple[tuple[str, str, dict, int, str], ...] = (
      "HalfCheetah-v5 with the EPOpt table's mean physics, fixed"),
     ("rlx/HalfCheetahExtreme-v0", _CHEETAH, {"variant": "extreme"}, 1_000,
      "HalfCheetah-v5 with physics drawn outside EPOpt's training ranges"),
-    ("rlx/GridRoom-v0", "rlx_envs.topdown.env:TopDownGridEnv", {"layout": "room"}, 100,
+    ("rlx/GridRoom-v0", _TOPDOWN, {"layout": "room"}, 100,
      "Top-down 15x15 room: +1 for reaching its edge in any direction (transfer source)"),
-    ("rlx/GridCorridor-v0", "rlx_envs.topdown.env:TopDownGridEnv", {"layout": "corridor"}, 100,
+    ("rlx/GridCorridor-v0", _TOPDOWN, {"layout": "corridor"}, 100,
      "Top-down corridor in the room's frame: +1 only at its east end (transfer target)"),
-    ("rlx/GridMaze-v0", "rlx_envs.topdown.env:TopDownGridEnv", {"layout": "maze"}, 400,
+    ("rlx/GridMaze-v0", _TOPDOWN, {"layout": "maze"}, 400,
      "Top-down maze in the room's frame: +1 at one far corner, 76 moves away (transfer target)"),
     # Navigation transfer pairs (Haarnoja et al. 2017): room -> corridor / U-maze; dt = 0.05 s.
     ("rlx/PointRoom-v0", _POINT, {"arena": "room", "reward": "speed"}, 500,
@@ -71,9 +77,9 @@ ENVS: tuple[tuple[str, str, dict, int, str], ...] = (
      "Ant-v5 in a 100 m x 3 m corridor: Ant-v5's reward, velocity along +x (target)"),
     # The diagnostics end their own episodes (Chain: N + 9 steps, DeepSea: N); the limit is a
     # backstop far above those horizons for any size in use (gym.make(max_episode_steps=...)).
-    ("rlx/Chain-v0", "rlx_envs.diagnostic.chain:ChainEnv", {}, 10_000,
+    ("rlx/Chain-v0", _CHAIN, {}, 10_000,
      "Osband et al. 2016's n-state chain: 0.001 at the near end, 1 at the far end; N + 9 steps"),
-    ("rlx/DeepSea-v0", "rlx_envs.diagnostic.deep_sea:DeepSeaEnv", {}, 10_000,
+    ("rlx/DeepSea-v0", _DEEP_SEA, {}, 10_000,
      "bsuite's DeepSea: N x N, +1 only for N moves right, action meaning scrambled per cell"),
 )  # fmt: skip
 

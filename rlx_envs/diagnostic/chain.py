@@ -25,16 +25,11 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-#: Action indices.
-LEFT, RIGHT = 0, 1
-#: Action names, by index.
+# The rules and their constants live in rules.py, shared with the vector twin.
+from .rules import LEFT, LEFT_REWARD, RIGHT, RIGHT_REWARD, START, chain_step, chain_tables
+
+#: Action names, by index (:data:`LEFT`, :data:`RIGHT`).
 ACTION_NAMES = ("left", "right")
-#: Reward for a step that ends in s1, the left end (Osband et al. 2016, Fig. 3: r = 1/1000).
-LEFT_REWARD = 0.001
-#: Reward for a step that ends in sN, the right end (Fig. 3: r = 1).
-RIGHT_REWARD = 1.0
-#: The start state s2, as a 0-based index (section 5.1: "the agent resets to the initial state s2").
-START = 1
 #: An episode lasts ``length + EXTRA_STEPS`` steps (section 5.1: "N + 9 steps").
 EXTRA_STEPS = 9
 #: The shortest chain: s2 must not be an end. (The paper's chains have N > 3.)
@@ -150,6 +145,46 @@ def as_action(action: Any) -> int:
     raise ValueError(f"invalid action {action!r}; valid actions: 0 (left), 1 (right)")
 
 
+# -- observations and pictures (shared with the vector twin) ------------------------------------
+def observation_space(length: int, obs_mode: str) -> spaces.Space:
+    """One env's observation space: ``Discrete(N)`` or ``Box(0, 1, (N,), float32)``."""
+    if obs_mode == "index":
+        return spaces.Discrete(length)
+    return spaces.Box(0.0, 1.0, (length,), np.float32)
+
+
+def observation_table(length: int, obs_mode: str) -> np.ndarray | None:
+    """Row ``s`` is the observation of state ``s`` (None for ``"index"``, the state itself)."""
+    if obs_mode == "index":
+        return None
+    if obs_mode == "onehot":
+        return np.eye(length, dtype=np.float32)
+    return np.tril(np.ones((length, length), np.float32))
+
+
+def chain_text(length: int, state: int, t: int, horizon: int, total: float) -> str:
+    """The ``"ansi"`` render: the chain as one line, then the step count and the return."""
+    cells = ["l"] + ["."] * (length - 2) + ["$"]
+    cells[state] = "@"
+    return f"|{'|'.join(cells)}|  step {t}/{horizon}  return {total:.3f}"
+
+
+def chain_picture(length: int, state: int, t: int, horizon: int) -> np.ndarray:
+    """The chain as a row of cells over a time bar; small coin at s1, big coin at sN."""
+    n = length
+    bar_h = CELL // 2
+    image = np.empty((CELL + bar_h, n * CELL, 3), np.uint8)
+    image[:] = COLOURS["floor"]
+    paint(image, 0, 0, "small_coin", "copper")
+    draw_coin(image, 0, n - 1)
+    draw_agent(image, 0, state)
+    bar = image[CELL:]
+    bar[:] = COLOURS["bar_back"]
+    done = round(n * CELL * t / horizon)
+    bar[1:-1, :done] = COLOURS["bar"]
+    return finish(image, 1, n)
+
+
 # -- the environment ---------------------------------------------------------------------------
 class ChainEnv(gym.Env):
     """The chain s1 .. sN of Osband et al. (2016): a little reward at s1, a lot at sN.
@@ -204,16 +239,13 @@ class ChainEnv(gym.Env):
         self.horizon = self.length + EXTRA_STEPS
         n = self.length
         self.action_space = spaces.Discrete(2)
-        if obs_mode == "index":
-            self.observation_space = spaces.Discrete(n)
-            self._table = None
-        else:
-            self.observation_space = spaces.Box(0.0, 1.0, (n,), np.float32)
-            eye = np.eye(n, dtype=np.float32)
-            table = eye if obs_mode == "onehot" else np.tril(np.ones((n, n), np.float32))
-            self._table = list(table)  # one row per state, copied out (a list indexes faster)
+        self.observation_space = observation_space(n, obs_mode)
+        self._rules = chain_tables(n)
+        table = observation_table(n, obs_mode)
+        # One row per state, copied out (a list indexes faster).
+        self._table = None if table is None else list(table)
         self._state: int | None = None
-        self._t = 0
+        self._t = self.horizon  # steps taken; at the horizon until the first reset, so step raises
         self._return = 0.0
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
@@ -226,25 +258,18 @@ class ChainEnv(gym.Env):
 
     def step(self, action):
         """Move left (0) or right (1); see the class docstring for the rewards."""
-        if type(action) is not int:
-            action = as_action(action)
-        s = self._state
-        if s is None or self._t >= self.horizon:
+        if type(action) is not int or action >> 1:  # not the int 0 or 1 (a cheap test: hot loop)
+            action = as_action(action)  # raises, naming the valid actions, unless 0 or 1
+        t = self._t
+        if t >= self.horizon:
             raise gym.error.ResetNeeded("call reset() before step() (the episode is over)")
-        if action == RIGHT:
-            if s < self.length - 1:
-                s += 1
-        elif action == LEFT:
-            if s > 0:
-                s -= 1
-        else:
-            as_action(action)  # raises, naming the valid actions
+        s, reward = chain_step(self._rules, self._state, action)
         self._state = s
-        self._t += 1
-        reward = LEFT_REWARD if s == 0 else RIGHT_REWARD if s == self.length - 1 else 0.0
+        self._t = t = t + 1
         self._return += reward
-        truncated = self._t >= self.horizon
-        return self._observation(s), reward, False, truncated, {"cell": (s,)}
+        table = self._table  # the observation, inline: this is the hot loop
+        obs = s if table is None else table[s].copy()
+        return obs, reward, False, t >= self.horizon, {"cell": (s,)}
 
     def _observation(self, s: int):
         return s if self._table is None else self._table[s].copy()
@@ -254,29 +279,10 @@ class ChainEnv(gym.Env):
         if self.render_mode is None:
             gym.logger.warn("render() called without a render_mode; pass render_mode to make()")
             return None
-        s = START if self._state is None else self._state
-        n = self.length
+        s, t = (START, 0) if self._state is None else (self._state, self._t)
         if self.render_mode == "ansi":
-            cells = ["l"] + ["."] * (n - 2) + ["$"]
-            cells[s] = "@"
-            return (f"|{'|'.join(cells)}|  step {self._t}/{self.horizon}  "
-                    f"return {self._return:.3f}")  # fmt: skip
-        return self._picture(s)
-
-    def _picture(self, s: int) -> np.ndarray:
-        """The chain as a row of cells over a time bar; small coin at s1, big coin at sN."""
-        n = self.length
-        bar_h = CELL // 2
-        image = np.empty((CELL + bar_h, n * CELL, 3), np.uint8)
-        image[:] = COLOURS["floor"]
-        paint(image, 0, 0, "small_coin", "copper")
-        draw_coin(image, 0, n - 1)
-        draw_agent(image, 0, s)
-        bar = image[CELL:]
-        bar[:] = COLOURS["bar_back"]
-        done = round(n * CELL * self._t / self.horizon)
-        bar[1:-1, :done] = COLOURS["bar"]
-        return finish(image, 1, n)
+            return chain_text(self.length, s, t, self.horizon, self._return)
+        return chain_picture(self.length, s, t, self.horizon)
 
     def close(self):
         """Nothing to release."""

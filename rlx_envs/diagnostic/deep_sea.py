@@ -26,9 +26,7 @@ from gymnasium import spaces
 from .chain import (
     CELL,
     COLOURS,
-    LEFT,
     RENDER_MODES,
-    RIGHT,
     SCALE,
     as_action,
     check_choice,
@@ -40,11 +38,9 @@ from .chain import (
     paint,
 )
 
-#: The treasure: paid for moving right from the bottom-right cell (bsuite: "+1").
-TREASURE = 1.0
-#: Cost of one move right, times N (bsuite's ``unscaled_move_cost``): each move right pays
-#: ``-MOVE_COST / N``, so the optimal return is ``TREASURE - MOVE_COST`` = 0.99 for every N.
-MOVE_COST = 0.01
+# The rules and their constants live in rules.py, shared with the vector twin.
+from .rules import MOVE_COST, RIGHT, TREASURE, deep_sea_step, deep_sea_tables, draw_mapping
+
 #: Default grid size N.
 DEFAULT_SIZE = 10
 #: ``"index"``: ``(row, column)`` as ``MultiDiscrete([N + 1, N])``; ``"onehot"``: bsuite's N x N
@@ -55,6 +51,56 @@ OBS_MODES = ("index", "onehot")
 INDEX_TABLE_MAX_SIZE = 128
 #: Colours of the sea (top and bottom rows, blended between) and of the sea bed.
 SEA_TOP, SEA_BOTTOM, SEABED = (96, 170, 224), (12, 44, 104), (196, 172, 122)
+
+
+def check_options(size, obs_mode, randomize_actions, mapping_seed, render_mode) -> int:
+    """``size`` as an int, or a ValueError for a bad option (shared with the vector twin)."""
+    n = check_int("size", size, 1)
+    check_choice("obs_mode", obs_mode, OBS_MODES)
+    if not isinstance(randomize_actions, (bool, np.bool_)):
+        raise ValueError(f"randomize_actions must be True or False, got {randomize_actions!r}")
+    if mapping_seed is not None:
+        check_int("mapping_seed", mapping_seed, 0)
+    check_render_mode(render_mode)
+    return n
+
+
+def observation_space(size: int, obs_mode: str) -> spaces.Space:
+    """One env's observation space: ``MultiDiscrete([N + 1, N])`` or ``Box(0, 1, (N, N))``."""
+    if obs_mode == "index":
+        return spaces.MultiDiscrete([size + 1, size])
+    return spaces.Box(0.0, 1.0, (size, size), np.float32)
+
+
+def deep_sea_text(size: int, row: int, trail: list[int], total: float) -> str:
+    """The ``"ansi"`` render: a head line, one line per row ('.' sea, '*' path, '@' agent,
+    '$' treasure), then the sea bed. ``trail`` holds the agent's column in rows 0 .. ``row``."""
+    n = size
+    rows = [["."] * n for _ in range(n)] + [["_"] * n]
+    for r, col in enumerate(trail[:-1]):
+        rows[r][col] = "*"
+    rows[n - 1][n - 1] = "$"
+    rows[row][trail[-1]] = "@"
+    head = f"DeepSea {n}x{n}  step {row}/{n}  return {total:.4f}"
+    return "\n".join([head] + ["".join(r) for r in rows])
+
+
+def deep_sea_picture(size: int, row: int, trail: list[int]) -> np.ndarray:
+    """The sea darkening with depth, the sea bed below, the treasure, the path, the agent."""
+    n = size
+    image = np.empty(((n + 1) * CELL, n * CELL, 3), np.uint8)
+    depth = np.linspace(0.0, 1.0, n)[:, None]
+    sea = (1 - depth) * np.array(SEA_TOP) + depth * np.array(SEA_BOTTOM)
+    image[: n * CELL] = sea.round().astype(np.uint8).repeat(CELL, axis=0)[:, None, :]
+    image[n * CELL :] = SEABED
+    draw_coin(image, n - 1, n - 1)
+    for r, col in enumerate(trail[:-1]):
+        paint(image, r, col, "trail", "trail")
+    draw_agent(image, row, trail[-1])
+    big = finish(image, n, n)
+    big[-1, :] = COLOURS["grid"]  # close the sea bed at the bottom
+    big[n * CELL * SCALE :, [0, -1]] = COLOURS["grid"]
+    return big
 
 
 class DeepSeaEnv(gym.Env):
@@ -124,27 +170,19 @@ class DeepSeaEnv(gym.Env):
         mapping_seed: int | None = None,
         render_mode: str | None = None,
     ):
-        self.size = n = check_int("size", size, 1)
-        check_choice("obs_mode", obs_mode, OBS_MODES)
-        if not isinstance(randomize_actions, (bool, np.bool_)):
-            raise ValueError(f"randomize_actions must be True or False, got {randomize_actions!r}")
-        if mapping_seed is not None:
-            check_int("mapping_seed", mapping_seed, 0)
-        check_render_mode(render_mode)
+        self.size = n = check_options(size, obs_mode, randomize_actions, mapping_seed, render_mode)
         self.obs_mode, self.render_mode = obs_mode, render_mode
         self.randomize_actions = bool(randomize_actions)
         self.mapping_seed = mapping_seed
         #: Reward of one move right.
         self.move_reward = -MOVE_COST / n
+        self._rules = deep_sea_tables(n)
         self.action_space = spaces.Discrete(2)
         # Index observations to copy out, per cell, for grids small enough to keep them all.
         self._cells: list[np.ndarray] | None = None
-        if obs_mode == "index":
-            self.observation_space = spaces.MultiDiscrete([n + 1, n])
-            if n <= INDEX_TABLE_MAX_SIZE:
-                self._cells = [np.array((r, c), np.int64) for r in range(n + 1) for c in range(n)]
-        else:
-            self.observation_space = spaces.Box(0.0, 1.0, (n, n), np.float32)
+        self.observation_space = observation_space(n, obs_mode)
+        if obs_mode == "index" and n <= INDEX_TABLE_MAX_SIZE:
+            self._cells = [np.array((r, c), np.int64) for r in range(n + 1) for c in range(n)]
         # The action meaning "right" in cell (r, c) is _right[r * n + c]: a list, read per step.
         self._right: list[int] | None = None
         if not self.randomize_actions:
@@ -157,7 +195,7 @@ class DeepSeaEnv(gym.Env):
         self._trail: list[int] = []
 
     def _draw(self, rng: np.random.Generator) -> list[int]:
-        return rng.integers(0, 2, size=self.size * self.size).tolist()
+        return draw_mapping(rng, self.size).tolist()
 
     @property
     def action_mapping(self) -> np.ndarray | None:
@@ -183,22 +221,12 @@ class DeepSeaEnv(gym.Env):
 
     def step(self, action):
         """Fall one row, moving right if ``action`` is this cell's "right" action, else left."""
-        if type(action) is not int:
-            action = as_action(action)
-        elif action != LEFT and action != RIGHT:
-            as_action(action)  # raises, naming the valid actions
+        if type(action) is not int or action >> 1:  # not the int 0 or 1 (a cheap test: hot loop)
+            action = as_action(action)  # raises, naming the valid actions, unless 0 or 1
         r, c, n = self._row, self._col, self.size
         if r is None or r >= n:
             raise gym.error.ResetNeeded("call reset() before step() (the episode is over)")
-        if action == self._right[r * n + c]:
-            reward = self.move_reward + TREASURE if c == n - 1 else self.move_reward
-            if c < n - 1:
-                c += 1
-        else:
-            reward = 0.0
-            if c > 0:
-                c -= 1
-        r += 1
+        r, c, reward = deep_sea_step(self._rules, r, c, action, self._right[r * n + c])
         self._row, self._col = r, c
         self._return += reward
         self._trail.append(c)
@@ -222,36 +250,8 @@ class DeepSeaEnv(gym.Env):
         r = 0 if self._row is None else self._row
         trail = self._trail or [0]
         if self.render_mode == "ansi":
-            return self._text(r, trail)
-        return self._picture(r, trail)
-
-    def _text(self, r: int, trail: list[int]) -> str:
-        """One line per row ('.' sea, '*' path, '@' agent, '$' treasure), then the sea bed."""
-        n = self.size
-        rows = [["."] * n for _ in range(n)] + [["_"] * n]
-        for row, col in enumerate(trail[:-1]):
-            rows[row][col] = "*"
-        rows[n - 1][n - 1] = "$"
-        rows[r][trail[-1]] = "@"
-        head = f"DeepSea {n}x{n}  step {r}/{n}  return {self._return:.4f}"
-        return "\n".join([head] + ["".join(row) for row in rows])
-
-    def _picture(self, r: int, trail: list[int]) -> np.ndarray:
-        """The sea darkening with depth, the sea bed below, the treasure, the path, the agent."""
-        n = self.size
-        image = np.empty(((n + 1) * CELL, n * CELL, 3), np.uint8)
-        depth = np.linspace(0.0, 1.0, n)[:, None]
-        sea = (1 - depth) * np.array(SEA_TOP) + depth * np.array(SEA_BOTTOM)
-        image[: n * CELL] = sea.round().astype(np.uint8).repeat(CELL, axis=0)[:, None, :]
-        image[n * CELL :] = SEABED
-        draw_coin(image, n - 1, n - 1)
-        for row, col in enumerate(trail[:-1]):
-            paint(image, row, col, "trail", "trail")
-        draw_agent(image, r, trail[-1])
-        big = finish(image, n, n)
-        big[-1, :] = COLOURS["grid"]  # close the sea bed at the bottom
-        big[n * CELL * SCALE :, [0, -1]] = COLOURS["grid"]
-        return big
+            return deep_sea_text(self.size, r, trail, self._return)
+        return deep_sea_picture(self.size, r, trail)
 
     def close(self):
         """Nothing to release."""

@@ -18,11 +18,21 @@ from gymnasium import spaces
 
 from rlx_envs.paths import asset_dir
 
-NORTH, EAST, SOUTH, WEST = range(4)
-ACTION_NAMES = ("NORTH", "EAST", "SOUTH", "WEST")
-MOVES = ((0, -1), (1, 0), (0, 1), (-1, 0))
+# The rules and their constants live in rules.py, shared with the vector twin.
+from .rules import (  # noqa: F401  (re-exported: the actions' names and moves)
+    ACTION_NAMES,
+    EAST,
+    GOAL_REWARD,
+    MOVES,
+    NORTH,
+    SOUTH,
+    WEST,
+    grid_step,
+    grid_tables,
+    slip,
+)
+
 GLYPHS = {"#": "wall", ".": "floor", "S": "start (exactly one)", "G": "goal"}
-GOAL_REWARD = 1.0
 CELL_PIXELS = 12
 COLOURS = {"#": (90, 60, 40), ".": (235, 230, 220), "S": (235, 230, 220), "G": (240, 190, 40)}
 AGENT_COLOUR = (200, 40, 40)
@@ -84,6 +94,65 @@ def load_layout(name_or_path: str | Path) -> tuple[str, ...]:
     return parse_layout(path.read_text(), source=path.name)
 
 
+def find_start(rows: tuple[str, ...]) -> tuple[int, int]:
+    """The ``(x, y)`` of a parsed layout's one start 'S'."""
+    ((start,),) = [
+        [(x, y) for x, ch in enumerate(row) if ch == "S"]
+        for y, row in enumerate(rows)
+        if "S" in row
+    ]
+    return start
+
+
+def check_options(layout, slip_prob: float, render_mode: str | None) -> tuple[str, ...]:
+    """The layout's rows, or a ValueError for a bad option (shared with the vector twin)."""
+    modes = TopDownGridEnv.metadata["render_modes"]
+    if render_mode is not None and render_mode not in modes:
+        raise ValueError(f"unknown render_mode {render_mode!r}; valid modes: {modes}")
+    if (
+        isinstance(slip_prob, bool)
+        or not isinstance(slip_prob, (int, float))
+        or not (0.0 <= slip_prob <= 1.0)
+    ):
+        raise ValueError(f"slip_prob must be a number in [0, 1], got {slip_prob!r}")
+    return load_layout(layout)
+
+
+def check_action(action) -> int:
+    """``action`` as an int in 0..3, or a ValueError naming the valid actions."""
+    if (
+        isinstance(action, (bool, np.bool_))
+        or not isinstance(action, (int, np.integer))
+        or not (0 <= action < 4)
+    ):
+        raise ValueError(f"action must be an integer in 0..3 {list(ACTION_NAMES)}, got {action!r}")
+    return int(action)
+
+
+def grid_text(rows: tuple[str, ...], pos: tuple[int, int]) -> str:
+    """The ``"ansi"`` render: the layout as text with the agent as 'A'."""
+    lines = [list(row.replace("S", ".")) for row in rows]
+    lines[pos[1]][pos[0]] = "A"
+    return "\n".join("".join(line) for line in lines) + "\n"
+
+
+def grid_picture(rows: tuple[str, ...], pos: tuple[int, int]) -> np.ndarray:
+    """The ``"rgb_array"`` render: walls, goals and the agent, :data:`CELL_PIXELS` a cell."""
+    image = np.zeros((len(rows) * CELL_PIXELS, len(rows[0]) * CELL_PIXELS, 3), np.uint8)
+    for y, row in enumerate(rows):
+        for x, ch in enumerate(row):
+            image[
+                y * CELL_PIXELS : (y + 1) * CELL_PIXELS, x * CELL_PIXELS : (x + 1) * CELL_PIXELS
+            ] = COLOURS[ch]
+    x, y = pos
+    q = CELL_PIXELS // 4
+    image[
+        y * CELL_PIXELS + q : (y + 1) * CELL_PIXELS - q,
+        x * CELL_PIXELS + q : (x + 1) * CELL_PIXELS - q,
+    ] = AGENT_COLOUR
+    return image
+
+
 class TopDownGridEnv(gym.Env):
     """A top-down gridworld with four moves and +1 for reaching a goal (then ``terminated``).
 
@@ -117,17 +186,7 @@ class TopDownGridEnv(gym.Env):
     def __init__(
         self, layout: str | Path = "room", slip_prob: float = 0.0, render_mode: str | None = None
     ):
-        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
-            raise ValueError(
-                f"unknown render_mode {render_mode!r}; valid modes: {self.metadata['render_modes']}"
-            )
-        if (
-            isinstance(slip_prob, bool)
-            or not isinstance(slip_prob, (int, float))
-            or not (0.0 <= slip_prob <= 1.0)
-        ):
-            raise ValueError(f"slip_prob must be a number in [0, 1], got {slip_prob!r}")
-        self.rows = load_layout(layout)
+        self.rows = check_options(layout, slip_prob, render_mode)
         self.layout_name = str(layout) if "\n" not in str(layout) else "custom"
         self.height, self.width = len(self.rows), len(self.rows[0])
         self.walls = frozenset(
@@ -136,14 +195,13 @@ class TopDownGridEnv(gym.Env):
         self.goals = frozenset(
             (x, y) for y, row in enumerate(self.rows) for x, ch in enumerate(row) if ch == "G"
         )
-        ((self.start,),) = [
-            [(x, y) for x, ch in enumerate(row) if ch == "S"]
-            for y, row in enumerate(self.rows)
-            if "S" in row
-        ]
+        self.start = find_start(self.rows)
         self.slip_prob, self.render_mode = float(slip_prob), render_mode
         self.observation_space = spaces.MultiDiscrete([self.width, self.height])
         self.action_space = spaces.Discrete(4)
+        self._rules = grid_tables(self.rows)
+        self._start_cell = self.start[1] * self.width + self.start[0]
+        self._cell = self._start_cell
         self._pos = self.start
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
@@ -151,29 +209,19 @@ class TopDownGridEnv(gym.Env):
         super().reset(seed=seed)
         if options:
             raise ValueError(f"unknown reset options {sorted(options)}; this env takes none")
-        self._pos = self.start
+        self._cell, self._pos = self._start_cell, self.start
         return self._obs(), {"cell": self._pos, "success": False}
 
     def step(self, action):
         """Move one cell (or stay, against a wall)."""
-        if (
-            isinstance(action, (bool, np.bool_))
-            or not isinstance(action, (int, np.integer))
-            or not (0 <= action < 4)
-        ):
-            raise ValueError(
-                f"action must be an integer in 0..3 {list(ACTION_NAMES)}, got {action!r}"
-            )
-        a = int(action)
-        if self.slip_prob and self.np_random.random() < self.slip_prob:
-            a = int(self.np_random.integers(4))
-        dx, dy = MOVES[a]
-        nxt = (self._pos[0] + dx, self._pos[1] + dy)
-        if nxt not in self.walls:
-            self._pos = nxt
-        success = self._pos in self.goals
-        info = {"cell": self._pos, "success": success}
-        return self._obs(), (GOAL_REWARD if success else 0.0), success, False, info
+        a = action if type(action) is int and 0 <= action < 4 else check_action(action)
+        if self.slip_prob:
+            a = slip(self.np_random, self.slip_prob, a)
+        rules = self._rules
+        self._cell, reward, success = grid_step(rules, self._cell, a)
+        self._pos = pos = rules.xy[self._cell]
+        info = {"cell": pos, "success": success}
+        return np.array(pos, dtype=np.int64), reward, success, False, info
 
     def render(self):
         """An RGB picture (walls, goals, the agent) or the layout as text with the agent as 'A'."""
@@ -181,22 +229,8 @@ class TopDownGridEnv(gym.Env):
             gym.logger.warn("render() called without a render_mode; pass render_mode to make()")
             return None
         if self.render_mode == "ansi":
-            rows = [list(row.replace("S", ".")) for row in self.rows]
-            rows[self._pos[1]][self._pos[0]] = "A"
-            return "\n".join("".join(r) for r in rows) + "\n"
-        image = np.zeros((self.height * CELL_PIXELS, self.width * CELL_PIXELS, 3), np.uint8)
-        for y, row in enumerate(self.rows):
-            for x, ch in enumerate(row):
-                image[
-                    y * CELL_PIXELS : (y + 1) * CELL_PIXELS, x * CELL_PIXELS : (x + 1) * CELL_PIXELS
-                ] = COLOURS[ch]
-        x, y = self._pos
-        q = CELL_PIXELS // 4
-        image[
-            y * CELL_PIXELS + q : (y + 1) * CELL_PIXELS - q,
-            x * CELL_PIXELS + q : (x + 1) * CELL_PIXELS - q,
-        ] = AGENT_COLOUR
-        return image
+            return grid_text(self.rows, self._pos)
+        return grid_picture(self.rows, self._pos)
 
     def _obs(self) -> np.ndarray:
         return np.array(self._pos, dtype=np.int64)
