@@ -28,8 +28,9 @@ FORMS = ("mbie", "beb", "ucb")
 _MEMO_BYTES, _MEMO_ENTRIES = 4096, 1 << 20
 
 
-def count_bonus(form: str, n: np.ndarray, t: np.ndarray) -> np.ndarray:
-    """The raw bonus of ``form`` for counts ``n`` (>= 1) after ``t`` (>= 1) visits in all."""
+def count_bonus(form: str, n: np.ndarray, t: np.ndarray | None) -> np.ndarray:
+    """The raw bonus of ``form`` for counts ``n`` (>= 1) after ``t`` (>= 1) visits in all (``t``
+    is read by "ucb" only)."""
     n = np.asarray(n, dtype=np.float64)
     if form == "mbie":
         return 1.0 / np.sqrt(n)
@@ -103,8 +104,10 @@ class ExactCounts(Estimator):
             return n.astype(np.float64), count_bonus(self.form, n, t)
         envs = _stream_indices(batch.envs, len(keys), self.envs)
         n = self.table.add(hash_rows(np.stack([envs, keys], axis=1)))  # one key per (env, key)
-        t = self.totals[envs] + occurrence_rank(envs) + 1  # each stream's visits, this one in
-        np.add.at(self.totals, envs, 1)
+        t = None  # UCB's t: each stream's visits so far, this one included
+        if self.form == "ucb":
+            t = self.totals[envs] + occurrence_rank(envs) + 1
+        self.totals += np.bincount(envs, minlength=self.envs)
         return n.astype(np.float64), count_bonus(self.form, n, t)
 
     def observe_one(self, obs, prev_obs, action, key: int) -> tuple[float, float]:
