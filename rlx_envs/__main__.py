@@ -121,14 +121,17 @@ def _transfer(args) -> int:
 
 def _validate(args) -> int:
     from rlx_envs.validate.base import Settings
-    from rlx_envs.validate.runner import CLAIMS, run_claims, table
+    from rlx_envs.validate.runner import CLAIMS, comparisons_table, run_claims, table
 
     names = args.claims.split(",") if args.claims else list(CLAIMS)
     settings = Settings(
-        quick=args.quick, seeds=args.seeds, workers=args.workers, out=Path(args.out)
-    )
+        quick=args.quick, seeds=args.seeds, workers=args.workers, out=Path(args.out),
+        seed=args.seed,
+    )  # fmt: skip
     done = run_claims(names, settings)
     print(table(done))
+    print()
+    print(comparisons_table(done))
     plots = [p for _, _, result, _ in done for p in result.plots]
     where = (
         f"; plots under {args.out}/"
@@ -136,7 +139,7 @@ def _validate(args) -> int:
         else ' (plots need matplotlib: pip install -e ".[plots]")'
     )
     print(f"saved {Path(args.out) / 'results.json'}{where}")
-    failed = [name for name, _, result, _ in done if not result.passed]
+    failed = [name for name, _, result, _ in done if result.verdict == "FAIL"]
     return 1 if failed and args.strict else 0
 
 
@@ -165,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     perf.add_argument(
         "--only",
         action="append",
-        choices=["grid", "batched", "physics", "bonus", "visual"],
+        choices=["grid", "batched", "physics", "bonus", "visual", "agents"],
         help="run only this section (repeatable; default: all)",
     )
     perf.set_defaults(run=_perf)
@@ -195,7 +198,11 @@ def main(argv: list[str] | None = None) -> int:
     validate.add_argument("--seeds", type=int, default=None, help="seeds per configuration")
     validate.add_argument("--workers", type=int, default=2, help="parallel processes")
     validate.add_argument("--out", default="results/validate", help="results folder")
-    validate.add_argument("--strict", action="store_true", help="exit 1 if a claim fails")
+    validate.add_argument(
+        "--seed", type=int, default=0,
+        help="base seed (default 0, the recorded evaluation seed; each claim names its pilots)",
+    )  # fmt: skip
+    validate.add_argument("--strict", action="store_true", help="exit 1 if a claim FAILs")
     validate.set_defaults(run=_validate)
 
     args = parser.parse_args(argv)

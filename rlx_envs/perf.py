@@ -16,7 +16,7 @@ import numpy as np
 OBS_MODES = ("ram", "symbolic", "pixels", "dict")
 #: Sections of the report, in order: MiniMontezuma single env, batched, physics randomization,
 #: exploration bonuses, visual randomization.
-SECTIONS = ("grid", "batched", "physics", "bonus", "visual")
+SECTIONS = ("grid", "batched", "physics", "bonus", "visual", "agents")
 
 
 def steps_per_second(env, steps: int, seed: int = 0) -> float:
@@ -89,6 +89,10 @@ def main(args) -> int:
         from rlx_envs.perf_bonus import bonus_tables
 
         bonus_tables()
+    if "agents" in sections:
+        from rlx_envs.perf_agents import agents_table
+
+        agents_table(max(2000, steps // 4))
     if "visual" in sections:
         from rlx_envs.perf_visual import visual_table
 

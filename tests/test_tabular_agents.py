@@ -65,7 +65,9 @@ def batch_run(make, env_id, seeds, steps, **kwargs):
 
 
 @pytest.mark.parametrize("name", AGENTS)
-@pytest.mark.parametrize("env_id, kwargs", [("rlx/DeepSea-v0", {"size": 5}), ("rlx/GridRoom-v0", {})])
+@pytest.mark.parametrize(
+    "env_id, kwargs", [("rlx/DeepSea-v0", {"size": 5}), ("rlx/GridRoom-v0", {})]
+)
 def test_seed_i_of_a_batch_is_the_single_agent_with_seed_i(name, env_id, kwargs):
     seeds = [3, 0, 11]
     batch_actions, agent = batch_run(AGENTS[name], env_id, seeds, 400, **kwargs)
@@ -325,7 +327,8 @@ def test_solves_a_short_chain(seed):
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"heads": 0}, {"heads": 61}, {"mask_probability": 1.5}, {"prior_scale": -1.0}, {"evaluation": "max"}],
+    [{"heads": 0}, {"heads": 61}, {"mask_probability": 1.5}, {"prior_scale": -1.0},
+     {"evaluation": "max"}],  # fmt: skip
 )
 def test_bad_arguments(kwargs):
     with pytest.raises(ValueError):

@@ -91,7 +91,9 @@ class ARS:
     noise: float = 0.03
     #: H: rollout length cap in training (None: the env's own limit).
     horizon: int | None = None
-    #: Subtracted from every training reward (the ARS code's `shift`, for survival bonuses).
+    #: Subtracted from every training reward (the ARS code's ``shift``: Mania et al. remove the
+    #: survival bonus, 1 on the Hopper, so that standing still is not a local optimum). Training
+    #: only: the learning curve and every evaluation report the env's own returns.
     reward_shift: float = 0.0
 
     def __post_init__(self):
@@ -171,8 +173,7 @@ class ARS:
         deltas = self.rng.standard_normal((self.n_directions, *self.weights.shape))
         seeds = self.rng.integers(0, SEED_RANGE, size=self.n_directions)
         returns, lengths, states = self.collect(env, deltas, seeds)
-        shifted = returns - self.reward_shift * lengths
-        self.weights = self.update(deltas, shifted)
+        self.weights = self.update(deltas, returns, lengths)
         self.stats.update(np.concatenate(states))
         self.mean, self.std = self.stats.mean.copy(), self.stats.std()
         self.iteration += 1
@@ -202,17 +203,26 @@ class ARS:
         self.steps += len(visited)
         return total, len(visited), np.array(visited)
 
-    def select(self, returns: np.ndarray) -> np.ndarray:
-        """Indices of the directions used in the update: the top b by ``max(r+, r-)``."""
-        best = returns.max(axis=1)
+    def select(self, returns: np.ndarray, shifted: np.ndarray | None = None) -> np.ndarray:
+        """Indices of the directions used in the update: the top b by ``max(r+, r-)`` of the
+        ``shifted`` returns (the unshifted ``returns`` when None)."""
+        best = (returns if shifted is None else shifted).max(axis=1)
         return np.argsort(-best, kind="stable")[: self.top_directions]
 
-    def update(self, deltas: np.ndarray, returns: np.ndarray) -> np.ndarray:
+    def update(
+        self, deltas: np.ndarray, returns: np.ndarray, lengths: np.ndarray | None = None
+    ) -> np.ndarray:
         """The new weights: ``M + alpha / (b sigma_R) sum_k (r+_k - r-_k) delta_k`` over
-        the selected directions (Algorithm 2, line 7)."""
-        used = self.select(returns)
-        sigma = returns[used].std()
+        the selected directions (Algorithm 2, line 7).
+
+        ``returns`` are the rollouts' own (unshifted) returns, shaped (N, 2); with ``lengths``
+        the update runs on ``returns - reward_shift * lengths`` (the survival-bonus shift), while
+        :meth:`select` also sees the unshifted returns (EPOpt ranks its models by them).
+        """
+        shifted = returns if lengths is None else returns - self.reward_shift * lengths
+        used = self.select(returns, shifted)
+        sigma = shifted[used].std()
         sigma = sigma if sigma > 1e-8 else 1.0
-        diffs = returns[used, 0] - returns[used, 1]
+        diffs = shifted[used, 0] - shifted[used, 1]
         step = np.tensordot(diffs, deltas[used], axes=1)
         return self.weights + self.step_size / (len(used) * sigma) * step

@@ -104,15 +104,16 @@ def greedy_argmax(values: np.ndarray, rng: np.random.Generator) -> int:
 
 
 def run_batch(envs, agent, steps: int, *, seed=None, on_step=None, greedy: bool = False,
-              learn: bool = True) -> int:  # fmt: skip
+              learn: bool = True, reward=None) -> int:  # fmt: skip
     """Run a batched agent (one seed per env) on a vector env for at most ``steps`` steps.
 
     Handles Gymnasium's default NEXT_STEP autoreset: the step after an env's episode ended only
     resets it, so that env is *inactive* there (its action is not drawn, nothing is learnt):
     each seed sees exactly the transitions a single env would give it. ``seed`` is passed to
     ``envs.reset`` (an int, or one int per env). ``on_step(t, active, rewards, terminated,
-    truncated, infos)`` is called after every step; returning True stops the run. Returns the
-    number of steps taken.
+    truncated, infos)`` is called after every step; returning True stops the run. ``reward(
+    rewards, infos)``, when given, is the reward the agent learns from (say, the env's reward
+    plus a per-seed multiple of a bonus reported in ``infos``). Returns the number of steps.
     """
     obs, _ = envs.reset(seed=seed)
     resetting = np.zeros(envs.num_envs, bool)
@@ -121,7 +122,8 @@ def run_batch(envs, agent, steps: int, *, seed=None, on_step=None, greedy: bool 
         actions = agent.act_batch(obs, greedy, active=active)
         next_obs, rewards, terminated, truncated, infos = envs.step(actions)
         if learn:
-            agent.observe_batch(obs, actions, rewards, next_obs, terminated, truncated, active)
+            learnt = rewards if reward is None else reward(rewards, infos)
+            agent.observe_batch(obs, actions, learnt, next_obs, terminated, truncated, active)
         if on_step is not None and on_step(t, active, rewards, terminated, truncated, infos):
             return t + 1
         obs, resetting = next_obs, terminated | truncated

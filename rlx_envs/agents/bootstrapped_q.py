@@ -16,7 +16,8 @@ Osband, Blundell, Pritzel and Van Roy, "Deep Exploration via Bootstrapped DQN", 
 **The priors.** In a table a head's value of a never-updated pair is whatever it starts at, so the
 initial values are the heads' prior beliefs. Each head starts every Q(s, a) at an independent
 Normal(0, ``PRIOR_SCALE``^2) draw, a function of the seed, the state, the head and the action
-(:func:`rlx_envs.agents.keyed.normal`), made the first time state s is seen. The spread should match the values to be learned (Osband et al. 2018 scale their
+(:func:`rlx_envs.agents.keyed.normal`), made the first time state s is seen. The spread
+should match the values to be learned (Osband et al. 2018 scale their
 prior, beta, to the problem): with rewards of at most 1 a step and gamma = 0.99 the values lie
 in [0, 100], hence ``PRIOR_SCALE = 30``. A prior far smaller than the learned values is never
 overturned: on the chain, with a spread of 1, heads that have learned the shuttle between
@@ -39,7 +40,8 @@ ties broken by the heads' mean Q, then at random; ``"mean"`` takes the argmax of
 
 **Episode boundaries.** The harness interface (``reset``, ``act``, ``observe``) has no
 "episode start" call, so a new head is drawn in ``observe`` whenever ``terminated`` or
-``truncated`` is True (and once in ``reset``; per seed in a batch): every episode fed through ``observe`` is played by
+``truncated`` is True (and once in ``reset``; per seed in a batch): every episode fed
+through ``observe`` is played by
 one head from its first step to its last.
 
 **Limits.** With deterministic rewards the only randomness is the prior's, and K is finite: a

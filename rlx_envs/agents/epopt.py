@@ -22,6 +22,11 @@ applied to pairs:
    ``min(b, kept)`` of them by ``max(r+, r-)``, and ``sigma_R`` is the standard deviation of
    their returns.
 
+With ARS's ``reward_shift`` (the survival bonus removed in training), step 3 ranks the models
+by the env's own (unshifted) returns, EPOpt's objective: a fall is what makes a model one of the
+worst, and the shifted return (roughly the distance covered) would not see it; steps 4 and the
+update use the shifted returns, as ARS does.
+
 With ``epsilon = 1`` every direction is kept and the update is exactly ARS's on the same draws
 (the physics come from a separate generator, so the ARS stream of directions and reset seeds is
 unchanged).
@@ -98,8 +103,9 @@ class EPOpt(ARS):
         count = max(1, math.ceil(self.current_epsilon() * len(returns) - 1e-9))
         return np.sort(np.argsort(returns.mean(axis=1), kind="stable")[:count])
 
-    def select(self, returns: np.ndarray) -> np.ndarray:
-        """The worst pairs, then among them the best ``min(b, kept)`` by ``max(r+, r-)``."""
+    def select(self, returns: np.ndarray, shifted: np.ndarray | None = None) -> np.ndarray:
+        """The worst pairs by their unshifted ``returns``, then among them the best
+        ``min(b, kept)`` by ``max(r+, r-)`` of the ``shifted`` returns (ARS's own rule)."""
         self.kept = self.worst(returns)
-        best = returns[self.kept].max(axis=1)
+        best = (returns if shifted is None else shifted)[self.kept].max(axis=1)
         return self.kept[np.argsort(-best, kind="stable")[: self.top_directions]]

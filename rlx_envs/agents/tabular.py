@@ -30,6 +30,14 @@ from .table import StateRows, observation_hashes
 EXPLORE, ACTION, TIE = 0, 1, 2
 
 
+def _per_seed(name: str, value) -> np.ndarray:
+    """A hyperparameter as a float64 array: 0-d for one number, 1-d for one per seed."""
+    array = np.asarray(value, dtype=np.float64)
+    if array.ndim > 1 or not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must be a finite number or one per seed, got {value!r}")
+    return array
+
+
 def argmax_ties(values: np.ndarray, u: np.ndarray) -> np.ndarray:
     """Per row, the index of the largest value; ties broken by the uniform ``u`` (one per row).
 
@@ -162,19 +170,33 @@ class QLearning(TabularAgent):
     """
 
     def __init__(
-        self, alpha: float = 0.5, gamma: float = 0.99, epsilon: float = 0.1, initial_q: float = 0.0
+        self, alpha: float = 0.5, gamma: float = 0.99, epsilon=0.1, initial_q=0.0
     ):
-        check_unit_interval(alpha=alpha, gamma=gamma, epsilon=epsilon)
-        if not np.isfinite(initial_q):
-            raise ValueError(f"initial_q must be a finite number, got {initial_q!r}")
-        self.alpha, self.gamma, self.epsilon = float(alpha), float(gamma), float(epsilon)
-        self.initial_q = float(initial_q)
+        check_unit_interval(alpha=alpha, gamma=gamma)
+        self.alpha, self.gamma = float(alpha), float(gamma)
+        #: epsilon and initial_q: one number, or one per seed of the batch (arms of a sweep
+        #: that differ only in them then run as one batch).
+        self.epsilon = _per_seed("epsilon", epsilon)
+        self.initial_q = _per_seed("initial_q", initial_q)
+        if np.any((self.epsilon < 0) | (self.epsilon > 1)):
+            raise ValueError(f"epsilon must lie in [0, 1], got {epsilon!r}")
+
+    def start(self) -> None:
+        for name in ("epsilon", "initial_q"):
+            value = getattr(self, name)
+            if value.ndim and len(value) != self.num_seeds:
+                raise ValueError(
+                    f"{name} has one value per seed ({len(value)}) but the batch has "
+                    f"{self.num_seeds} seeds: pass one number, or one per seed"
+                )
+        super().start()
 
     def fields(self) -> dict:
-        return {"q": ((self.n,), self.initial_q)}
+        return {"q": ((self.n,), 0.0)}
 
     def initialise(self, rows, envs, states) -> None:
-        self.table["q"][rows] = self.initial_q
+        q0 = self.initial_q
+        self.table["q"][rows] = q0[envs][:, None] if q0.ndim else q0
 
     def values_of(self, env: int, obs) -> np.ndarray:
         """Q(s, .) of seed ``env`` (its index in the batch) at one observation (a copy)."""
@@ -190,7 +212,7 @@ class QLearning(TabularAgent):
         values = self.table["q"][rows]
         u = self.uniforms(3)  # EXPLORE, ACTION, TIE
         actions = argmax_ties(values, u[:, TIE])
-        if greedy or self.epsilon == 0:
+        if greedy or not np.any(self.epsilon):
             return actions
         explore = u[:, EXPLORE] < self.epsilon
         random = np.minimum((u[:, ACTION] * self.n).astype(np.int64), self.n - 1)
@@ -234,7 +256,7 @@ class SoftQLearning(QLearning):
         initial_q: float = 0.0,
     ):
         super().__init__(alpha, gamma, 0.0, initial_q)
-        if not temperature > 0:
+        if not np.isfinite(temperature) or not temperature > 0:
             raise ValueError(f"temperature must be > 0, got {temperature!r}")
         self.temperature = float(temperature)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import json
+import os
 import platform
 import sys
 import time
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from rlx_envs.transfer.harness import versions
 
-from .base import Result, Settings
+from .base import EVALUATION_SEED, Result, Settings
 
 #: Claim name -> module (one experiment, one module, as bsuite keeps them).
 CLAIMS = {
@@ -78,22 +79,36 @@ def run_claims(names: list[str], settings: Settings) -> list[tuple[str, object, 
 
 
 def table(done) -> str:
-    """The verdict table, in Markdown."""
+    """The verdict table, in Markdown: per claim, every arm (controls included), the binding
+    comparison with its 95% CI, the verdict and the time."""
     lines = [
-        "| claim | figure | measured [95% CI] | rule | verdict | time |",
-        "|---|---|---|---|---|---:|",
+        "| claim | arms (what each measured) | binding comparison [95% CI] | verdict | time |",
+        "|---|---|---|---|---:|",
     ]
-    for name, module, result, seconds in done:
-        low, high = result.ci
+    for name, _, result, seconds in done:
+        arms = "<br>".join(f"**{arm}**: {text}" for arm, text in result.arms.items())
+        head = result.headline
+        low, high = head.ci
         lines.append(
-            f"| {name} | {result.figure} | {result.value:.3g} [{low:.3g}, {high:.3g}] "
-            f"| {module.RULE} | {'PASS' if result.passed else 'FAIL'} | {seconds:.0f} s |"
+            f"| {name} | {arms} | {head.name}: {head.value:.3g} [{low:.3g}, {high:.3g}] "
+            f"| {result.verdict} | {seconds:.0f} s |"
         )
     return "\n".join(lines)
 
 
+def comparisons_table(done) -> str:
+    """Every comparison of every claim, with its CI and verdict, in Markdown."""
+    lines = ["| claim | comparison (predicted > 0) | value [95% CI] | interval | verdict |",
+             "|---|---|---|---|---|"]  # fmt: skip
+    for name, _, result, _ in done:
+        for c in result.comparisons:
+            lines.append(f"| {name} | {c.name} | {c.value:.3g} [{c.ci[0]:.3g}, {c.ci[1]:.3g}] "
+                         f"| {c.method} | {c.verdict} |")  # fmt: skip
+    return "\n".join(lines)
+
+
 def save(done, settings: Settings) -> Path:
-    """``results.json``: every claim's result, the settings, versions and machine."""
+    """``results.json``: every claim's result, the settings, pilot seeds, versions and machine."""
     path = Path(settings.out) / "results.json"
     record = {
         "settings": {
@@ -102,21 +117,25 @@ def save(done, settings: Settings) -> Path:
             "seed": settings.seed,
             "workers": settings.workers,
         },
+        "evaluation_seed": EVALUATION_SEED,
         "versions": versions(),
         "machine": {
             "platform": platform.platform(),
             "processor": platform.processor(),
             "python": platform.python_version(),
+            "cpus": os.cpu_count(),
         },
         "claims": [
             {
                 "name": name,
                 "statement": module.STATEMENT,
                 "rule": module.RULE,
-                "figure": result.figure,
-                "value": result.value,
-                "ci": list(result.ci),
-                "passed": result.passed,
+                "pilot_seeds": list(module.PILOT_SEEDS),
+                "pilot_run": settings.seed in module.PILOT_SEEDS,
+                "verdict": result.verdict,
+                "headline": result.headline.to_dict(),
+                "comparisons": [c.to_dict() for c in result.comparisons],
+                "arms": result.arms,
                 "seconds": seconds,
                 "details": result.details,
                 "plots": [str(p) for p in result.plots],
@@ -124,5 +143,12 @@ def save(done, settings: Settings) -> Path:
             for name, module, result, seconds in done
         ],
     }
-    path.write_text(json.dumps(record, indent=1, default=float))
+    path.write_text(json.dumps(record, indent=1, default=_plain))
     return path
+
+
+def _plain(value):
+    """JSON for numpy scalars and arrays, tuples of them, paths."""
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    return str(value)

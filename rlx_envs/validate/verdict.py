@@ -13,7 +13,7 @@ one that decides the verdict.
 
 Intervals come from a seeded two-sample bootstrap (:func:`difference_ci`) or, for success
 counts, where a bootstrap of a few 0/1 values degenerates (10/10 against 0/10 resamples to
-[1, 1]), from Newcombe's hybrid score interval of a difference of proportions
+[1, 1]), from Newcombe's hybrid score interval of a difference of proportions, continuity-corrected
 (:func:`proportion_difference_ci`).
 
 >>> c = Comparison("count minus epsilon-greedy, solved fraction", 0.8, (0.42, 0.95))
@@ -140,37 +140,52 @@ def difference_ci(
     return float(low), float(high)
 
 
-def wilson_interval(successes: int, trials: int, z: float = Z95) -> tuple[float, float]:
-    """Wilson's score interval of a proportion (Wilson 1927).
+def wilson_interval(
+    successes: int, trials: int, z: float = Z95, continuity: bool = True
+) -> tuple[float, float]:
+    """Wilson's score interval of a proportion (Wilson 1927), with Yates' continuity correction
+    by default (Newcombe 1998, method 4), which keeps its coverage at or above 95% for the
+    small counts of a validation claim.
 
-    >>> [round(v, 4) for v in wilson_interval(0, 10)]
+    >>> [round(v, 4) for v in wilson_interval(0, 10, continuity=False)]
     [0.0, 0.2775]
+    >>> [round(v, 4) for v in wilson_interval(0, 10)]
+    [0.0, 0.3445]
     """
     successes, trials = _counts(successes, trials)
-    p = successes / trials
-    centre = (p + z * z / (2 * trials)) / (1 + z * z / trials)
-    half = z / (1 + z * z / trials) * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials**2))
-    return max(0.0, centre - half), min(1.0, centre + half)
+    n, p, zz = trials, successes / trials, z * z
+    if not continuity:
+        centre = (p + zz / (2 * n)) / (1 + zz / n)
+        half = z / (1 + zz / n) * math.sqrt(p * (1 - p) / n + zz / (4 * n * n))
+        return max(0.0, centre - half), min(1.0, centre + half)
+    low = 0.0
+    if successes > 0:
+        low = (2 * n * p + zz - 1 - z * math.sqrt(zz - 2 - 1 / n + 4 * p * (n * (1 - p) + 1)))
+        low /= 2 * (n + zz)
+    high = 1.0
+    if successes < n:
+        high = (2 * n * p + zz + 1 + z * math.sqrt(zz + 2 - 1 / n + 4 * p * (n * (1 - p) - 1)))
+        high /= 2 * (n + zz)
+    return max(0.0, low), min(1.0, high)
 
 
 def proportion_difference_ci(
     successes_a: int, trials_a: int, successes_b: int, trials_b: int, z: float = Z95
 ) -> tuple[float, float]:
-    """95% interval of p_a - p_b by Newcombe's hybrid score method (Newcombe 1998, "Interval
-    estimation for the difference between independent proportions", Statistics in Medicine 17,
-    method 10): good coverage down to 0/n and n/n, where the Wald interval and a bootstrap of
-    the 0/1 outcomes collapse to a point.
+    """95% interval of p_a - p_b by Newcombe's hybrid score method with continuity correction
+    (Newcombe 1998, "Interval estimation for the difference between independent proportions",
+    Statistics in Medicine 17, method 11): sound down to 0/n and n/n, where the Wald interval
+    and a bootstrap of the 0/1 outcomes collapse to a point, and conservative for small n.
 
     >>> [round(v, 3) for v in proportion_difference_ci(10, 10, 0, 10)]
-    [0.608, 1.0]
+    [0.513, 1.0]
     >>> [round(v, 3) for v in proportion_difference_ci(5, 10, 5, 10)]
-    [-0.373, 0.373]
+    [-0.422, 0.422]
     >>> [round(v, 4) for v in proportion_difference_ci(56, 70, 48, 80)]  # Newcombe's Table II
-    [0.0524, 0.3339]
+    [0.0428, 0.3422]
     """
-    pa, pb = successes_a / _counts(successes_a, trials_a)[1], successes_b / _counts(
-        successes_b, trials_b
-    )[1]
+    pa = successes_a / _counts(successes_a, trials_a)[1]
+    pb = successes_b / _counts(successes_b, trials_b)[1]
     la, ua = wilson_interval(successes_a, trials_a, z)
     lb, ub = wilson_interval(successes_b, trials_b, z)
     d = pa - pb

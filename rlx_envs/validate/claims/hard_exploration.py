@@ -1,182 +1,265 @@
-"""Claim: count bonuses solve MiniMontezuma's first room where epsilon-greedy does not.
+"""Claim: count bonuses solve MiniMontezuma's first room where epsilon-greedy does not, and the
+bonus itself is what does it (Bellemare et al. 2016; Tang et al. 2017).
 
-Bellemare et al. (2016) and Tang et al. (2016) show that count-based bonuses make progress on
+Bellemare et al. (2016) and Tang et al. (2017) show that count-based bonuses make progress on
 Montezuma's Revenge, where epsilon-greedy DQN scores nothing. Here: tabular Q-learning over
-MiniMontezuma's cell (room, x, y, keys, used objects), on `rlx/MiniMontezumaFirstRoom-v0` with the
-default sticky actions (0.25) and scores scaled by 0.01, for a fixed step budget, three ways:
+MiniMontezuma's cell (room, x, y, keys, used objects), on ``rlx/MiniMontezumaFirstRoom-v0`` with
+the default sticky actions (0.25) and scores scaled by 0.01, for a fixed step budget per seed.
+Every arm has the same step size, discount and epsilon; they differ only in what the claim
+credits (the bonus) and in the ablations that isolate it:
 
-* **count**: :class:`~rlx_envs.wrappers.CountBonus` (beta / sqrt(N(cell)), beta = 0.1);
-* **pseudo-count**: :class:`~rlx_envs.wrappers.PseudoCountBonus` with the CTS-style density of
-  the symbolic screen (beta = 0.1);
-* **epsilon-greedy**: no bonus, epsilon = 0.1.
+* **random** (control): uniform random actions (epsilon = 1);
+* **epsilon-greedy**: no bonus, Q0 = 0;
+* **optimistic**: no bonus, Q0 = ``OPTIMISTIC_Q`` (optimism alone, the ablation of the bonus);
+* **count**: :class:`~rlx_envs.wrappers.VectorCountBonus` (beta / sqrt(N(cell)), one count table
+  per seed), Q0 = ``OPTIMISTIC_Q``;
+* **count, Q0 = 0**: the same bonus without optimism (the ablation of the optimistic start);
+* **pseudo-count**: :class:`~rlx_envs.wrappers.VectorPseudoCountBonus` with the CTS density of the
+  symbolic screen (one density model per seed), Q0 = ``OPTIMISTIC_Q``.
 
-The bonus agents start optimistic (Q = beta / (1 - gamma), the value of a bonus of beta forever),
-as the theory behind these bonuses assumes; epsilon-greedy starts at 0, as DQN does. A seed
-*solves* the room when it reaches an exit with the key used on a door (the exit pays 10,000).
+``OPTIMISTIC_Q`` = beta / (1 - gamma), the value of a bonus of beta forever (the theory behind
+these bonuses assumes an optimistic start). Both bonuses count the current visit (the first visit
+of a cell earns beta). A seed **solves** the room when an episode ends at an exit with the key
+used on a door (the exit pays 10,000); the budget is ``BUDGET`` env steps per seed.
+
+Arms that differ only in epsilon and Q0 and in the beta of a count bonus run as ONE batch (the
+count bonus with beta = 0 is no bonus; per-seed epsilon and Q0), the pseudo-count arm as a
+second: two jobs of :func:`rlx_envs.executor.run_jobs`. Seed i of a batch is exactly the
+single-env agent with seed i.
+
+Comparisons (all must have their 95% CI above 0 to PASS), on the fraction of seeds that solve
+the room (Newcombe's interval of a difference of proportions):
+
+1. count minus epsilon-greedy; 2. pseudo-count minus epsilon-greedy; 3. count minus random;
+4. count minus optimistic (what the bonus adds to optimism); 5. count with Q0 = 0 minus
+   epsilon-greedy (what the bonus does without optimism).
+
+Reported: steps to the first key and to the exit per arm (median, censored at the budget), best
+episode score (the solving episode included), cells visited.
+
+The budget, epsilon and seeds were fixed on the pilot base seeds :data:`PILOT_SEEDS` before the
+evaluation seed ran (``docs/validation.md`` records the pilots and any later change).
 """
 
 from __future__ import annotations
 
 import json
-import multiprocessing
+import time
+from pathlib import Path
 
 import gymnasium as gym
 import numpy as np
+from gymnasium.vector import VectorWrapper
 
+import rlx_envs  # noqa: F401  (registers the envs)
 from rlx_envs.agents import QLearning
+from rlx_envs.agents.base import run_batch
+from rlx_envs.executor import run_jobs
 from rlx_envs.plotting import pyplot, save
-from rlx_envs.transfer import stats
 from rlx_envs.validate.base import Result, Settings
-from rlx_envs.wrappers import CountBonus, PseudoCountBonus
+from rlx_envs.validate.verdict import Comparison, proportion_difference_ci
+from rlx_envs.wrappers import VectorCountBonus, VectorPseudoCountBonus
 
 NAME = "hard-exploration"
 STATEMENT = (
-    "On MiniMontezuma's first room, count-bonus and pseudo-count Q-learning collect the "
-    "key and leave the room within the budget; epsilon-greedy does not (Bellemare et al. "
-    "2016; Tang et al. 2016)."
+    "On MiniMontezuma's first room, count-bonus and pseudo-count Q-learning collect the key and "
+    "leave the room within the budget more often than epsilon-greedy and a random policy, and "
+    "the bonus adds to an optimistic start alone (Bellemare et al. 2016; Tang et al. 2017)."
 )
 RULE = (
-    "count and pseudo-count solve the room in more than half their seeds; epsilon-greedy "
-    "in at most a third"
+    "the 95% Newcombe CI of the difference in the fraction of seeds solving the room lies above "
+    "0 for: count - epsilon-greedy, pseudo-count - epsilon-greedy, count - random, "
+    "count - optimistic (no bonus), count with Q0 = 0 - epsilon-greedy"
 )
+#: Base seeds of the pilot runs that fixed the budget, epsilon and seeds.
+PILOT_SEEDS = (1000, 2000)
 ENV = "rlx/MiniMontezumaFirstRoom-v0"
-METHODS = ("count", "pseudo-count", "epsilon-greedy")
-BETA, GAMMA, ALPHA = 0.1, 0.99, 0.5
-#: Env steps per run, and seeds per method.
-BUDGET = {True: 800_000, False: 3_000_000}
-SEEDS = {True: 3, False: 8}
+REWARD_SCALE = 0.01
+BETA, GAMMA, ALPHA, EPSILON = 0.1, 0.99, 0.5, 0.05
+OPTIMISTIC_Q = BETA / (1 - GAMMA)
+#: arm -> (epsilon, Q0, count-bonus beta, pseudo-count beta)
+ARMS = {
+    "random": (1.0, 0.0, 0.0, 0.0),
+    "epsilon-greedy": (EPSILON, 0.0, 0.0, 0.0),
+    "optimistic": (EPSILON, OPTIMISTIC_Q, 0.0, 0.0),
+    "count": (EPSILON, OPTIMISTIC_Q, BETA, 0.0),
+    "count, Q0 = 0": (EPSILON, 0.0, BETA, 0.0),
+    "pseudo-count": (EPSILON, OPTIMISTIC_Q, 0.0, BETA),
+}
+#: Env steps per seed, and seeds per arm, by budget (quick: True).
+BUDGET = {True: 600_000, False: 2_000_000}
+SEEDS = {True: 12, False: 30}
+#: A scaled extrinsic reward at least this large ends a solved episode (the exit's 10,000).
+EXIT_REWARD = 100.0
+#: How the vector envs are made.
+VECTORIZATION = "vector_entry_point"
 
 
-class CellObservation(gym.Wrapper):
-    """The observation replaced by ``info["cell"]``: the tabular agent's state."""
+class CellObservation(VectorWrapper):
+    """The observation of every env replaced by ``info["cell"]``: the tabular agent's state."""
 
     def __init__(self, env):
         super().__init__(env)
-        self.observation_space = gym.spaces.Box(0, 2**62, (5,), np.int64)
+        self.single_observation_space = gym.spaces.Box(0, 2**62, (5,), np.int64)
+        self.observation_space = gym.vector.utils.batch_space(
+            self.single_observation_space, env.num_envs
+        )
 
     def reset(self, **kwargs):
-        obs, info = self.env.reset(**kwargs)
-        return np.array(info["cell"]), info
+        _, info = self.env.reset(**kwargs)
+        return np.asarray(info["cell"]), info
 
-    def step(self, action):
-        obs, reward, terminated, truncated, info = self.env.step(action)
-        return np.array(info["cell"]), reward, terminated, truncated, info
-
-
-def make(method: str) -> tuple[gym.Env, QLearning]:
-    """The env (with its bonus) and the agent of ``method``."""
-    if method == "count":
-        env = CountBonus(gym.make(ENV, reward_scale=0.01), beta=BETA)
-    elif method == "pseudo-count":
-        env = PseudoCountBonus(gym.make(ENV, reward_scale=0.01, obs_mode="symbolic"), beta=BETA)
-    else:
-        env = gym.make(ENV, reward_scale=0.01)
-    optimistic = BETA / (1 - GAMMA) if method != "epsilon-greedy" else 0.0
-    epsilon = 0.05 if method != "epsilon-greedy" else 0.1
-    return CellObservation(env), QLearning(ALPHA, GAMMA, epsilon, initial_q=optimistic)
+    def step(self, actions):
+        _, reward, terminated, truncated, info = self.env.step(actions)
+        return np.asarray(info["cell"]), reward, terminated, truncated, info
 
 
-def run_one(method: str, seed: int, budget: int) -> dict:
-    """One run: steps to the key and to the exit (None if never), best episode score."""
-    env, agent = make(method)
-    agent.reset(env.observation_space, env.action_space, seed)
-    obs, info = env.reset(seed=seed)
-    key_at = exit_at = None
-    score = best = 0.0
-    cells = set()
-    for t in range(budget):
-        action = agent.act(obs)
-        next_obs, reward, terminated, truncated, info = env.step(action)
-        agent.observe(obs, action, reward, next_obs, terminated, truncated)
-        extrinsic = info.get("extrinsic_reward", reward)
-        score += extrinsic
-        cells.add(info["cell"])
-        if key_at is None and info["inventory"].sum() > 0:
-            key_at = t + 1
-        if exit_at is None and terminated and extrinsic >= 100 and not info["life_lost"]:
-            exit_at = t + 1
-            break  # solved: the rest of the budget would change no figure of the claim
-        obs = next_obs
-        if terminated or truncated:
-            best, score = max(best, score), 0.0
-            obs, info = env.reset()
-    return {
-        "method": method,
-        "seed": seed,
-        "key_step": key_at,
-        "exit_step": exit_at,
-        "best_score": best * 100,
-        "cells": len(cells),
-        "rooms_visited": 1,
-    }
+def make(arms: list[str], seeds: int):
+    """The vector env (one seed per env, arms in blocks of ``seeds``) and the batched agent."""
+    per_env = np.repeat([ARMS[a] for a in arms], seeds, axis=0)
+    pseudo = per_env[:, 3].any()
+    envs = gym.make_vec(ENV, num_envs=len(per_env), vectorization_mode=VECTORIZATION,
+                        reward_scale=REWARD_SCALE,
+                        **({"obs_mode": "symbolic"} if pseudo else {}))  # fmt: skip
+    if pseudo:
+        envs = VectorPseudoCountBonus(envs, beta=1.0, per_env=True, mix=False)
+    elif per_env[:, 2].any():
+        envs = VectorCountBonus(envs, beta=1.0, per_env=True, mix=False)
+    agent = QLearning(ALPHA, GAMMA, epsilon=per_env[:, 0], initial_q=per_env[:, 1])
+    betas = per_env[:, 2] + per_env[:, 3]
+    return CellObservation(envs), agent, betas
 
 
-def _job(args):
-    return run_one(*args)
+def run_arms(arms: list[str], seeds: int, base: int, budget: int) -> list[dict]:
+    """Run ``seeds`` seeds of each arm in one batch for at most ``budget`` steps per seed."""
+    envs, agent, betas = make(arms, seeds)
+    n = envs.num_envs
+    agent_seeds = [int(s) for s in np.random.SeedSequence([base, 7]).generate_state(n)]
+    env_seeds = [int(s) for s in np.random.SeedSequence([base, 8]).generate_state(n)]
+    # the same seeds for every arm: seed index j of each arm meets the same env and generator
+    agent_seeds = [agent_seeds[i % seeds] for i in range(n)]
+    env_seeds = [env_seeds[i % seeds] for i in range(n)]
+    agent.reset_batch(envs.single_observation_space, envs.single_action_space, agent_seeds)
+    key_at = np.full(n, -1, np.int64)
+    exit_at = np.full(n, -1, np.int64)
+    steps = np.zeros(n, np.int64)
+    score = np.zeros(n)
+    best = np.zeros(n)
+
+    def learning_reward(rewards, infos):
+        return rewards + betas * infos["intrinsic_reward"] if betas.any() else rewards
+
+    def on_step(t, active, rewards, terminated, truncated, infos) -> bool:
+        running = active & (exit_at < 0) & (steps < budget)
+        steps[running] += 1
+        extrinsic = np.asarray(infos.get("extrinsic_reward", rewards))
+        score[running] += extrinsic[running] / REWARD_SCALE
+        got_key = running & (infos["inventory"].sum(axis=1) > 0) & (key_at < 0)
+        key_at[got_key] = steps[got_key]
+        solved = running & terminated & (extrinsic >= EXIT_REWARD) & ~infos["life_lost"]
+        exit_at[solved] = steps[solved]
+        ended = running & (terminated | truncated)
+        best[ended] = np.maximum(best[ended], score[ended])  # the solving episode included
+        score[ended] = 0.0
+        return bool(np.all((exit_at >= 0) | (steps >= budget)))
+
+    run_batch(envs, agent, 2 * budget, seed=env_seeds, on_step=on_step, reward=learning_reward)
+    envs.close()
+    # cells met: the agent's table has one row per (seed, cell) it has seen
+    cells = np.bincount(agent.table.row_env[: len(agent.table)], minlength=n)
+    return [
+        {"arm": arms[i // seeds], "seed_index": i % seeds, "agent_seed": agent_seeds[i],
+         "env_seed": env_seeds[i], "key_step": int(key_at[i]) if key_at[i] >= 0 else None,
+         "exit_step": int(exit_at[i]) if exit_at[i] >= 0 else None,
+         "best_score": float(max(best[i], score[i])), "cells": int(cells[i]),
+         "steps": int(steps[i])}
+        for i in range(n)
+    ]  # fmt: skip
+
+
+def _job(job: dict) -> list[dict]:
+    return run_arms(job["arms"], job["seeds"], job["base"], job["budget"])
+
+
+def _median_steps(values: list[int | None], budget: int) -> str:
+    censored = np.array([v if v is not None else budget for v in values], float)
+    median = float(np.median(censored))
+    return f"{median / 1000:.0f}k" if median < budget else f">{budget / 1000:.0f}k"
 
 
 def run(settings: Settings, budget: int | None = None) -> Result:
-    """The experiment and its verdict."""
+    """The experiment, its arms and its comparisons (``budget`` overrides the steps per seed)."""
+    started = time.perf_counter()
     budget = budget or BUDGET[settings.quick]
     seeds = settings.seeds or SEEDS[settings.quick]
-    jobs = [(m, settings.seed + s, budget) for m in METHODS for s in range(seeds)]
-    runs = []
-    with multiprocessing.get_context("fork").Pool(max(1, settings.workers)) as pool:
-        for i, row in enumerate(pool.imap(_job, jobs)):
-            runs.append(row)
-            settings.progress((i + 1) / len(jobs))
-    solved = {
-        m: np.array([r["exit_step"] is not None for r in runs if r["method"] == m], float)
-        for m in METHODS
-    }
-    gap = solved["count"] - solved["epsilon-greedy"]
-    low, high = stats.bootstrap_ci(gap, np.mean, reps=2000, seed=settings.seed)
-    passed = bool(
-        solved["count"].mean() > 0.5
-        and solved["pseudo-count"].mean() > 0.5
-        and solved["epsilon-greedy"].mean() <= 1 / 3
-    )
+    batches = [[a for a in ARMS if ARMS[a][3] == 0], [a for a in ARMS if ARMS[a][3] > 0]]
+    jobs = [{"arms": arms, "seeds": seeds, "base": settings.seed, "budget": budget}
+            for arms in batches]  # fmt: skip
+    runs = [r for rows in run_jobs(_job, jobs, workers=settings.workers,
+                                   progress=settings.jobs_progress()) for r in rows]  # fmt: skip
+    solved = {a: sum(r["exit_step"] is not None for r in runs if r["arm"] == a) for a in ARMS}
+    comparisons = []
+    for first, second in (("count", "epsilon-greedy"), ("pseudo-count", "epsilon-greedy"),
+                          ("count", "random"), ("count", "optimistic"),
+                          ("count, Q0 = 0", "epsilon-greedy")):  # fmt: skip
+        comparisons.append(Comparison(
+            f"solved fraction, {first} minus {second}",
+            (solved[first] - solved[second]) / seeds,
+            proportion_difference_ci(solved[first], seeds, solved[second], seeds),
+            "newcombe", (first, second),
+        ))  # fmt: skip
+    arms = {}
+    for a in ARMS:
+        mine = [r for r in runs if r["arm"] == a]
+        key = _median_steps([r["key_step"] for r in mine], budget)
+        exit_ = _median_steps([r["exit_step"] for r in mine], budget)
+        score = np.median([r["best_score"] for r in mine])
+        arms[a] = (f"solved {solved[a]}/{seeds}; median steps to the key {key}, to the exit "
+                   f"{exit_}; median best score {score:.0f}")  # fmt: skip
     details = {
+        "statement": STATEMENT,
+        "rule": RULE,
+        "pilot_seeds": list(PILOT_SEEDS),
+        "base_seed": settings.seed,
         "budget": budget,
         "seeds": seeds,
         "env": ENV,
+        "hyperparameters": {"alpha": ALPHA, "gamma": GAMMA, "epsilon": EPSILON, "beta": BETA,
+                            "optimistic_q": OPTIMISTIC_Q, "reward_scale": REWARD_SCALE,
+                            "arms": {a: dict(zip(("epsilon", "q0", "count_beta", "pseudo_beta"),
+                                                 v, strict=True)) for a, v in ARMS.items()}},
+        "solved": solved,
+        "comparisons": [c.to_dict() for c in comparisons],
         "runs": runs,
-        "solved_fraction": {m: float(v.mean()) for m, v in solved.items()},
-    }
-    (settings.out / "details.json").write_text(json.dumps(details, indent=1))
-    plots = _plot(runs, budget, settings.out / "hard_exploration.png")
-    return Result(
-        "fraction of seeds solving the room: count minus epsilon-greedy",
-        float(gap.mean()),
-        (float(low), float(high)),
-        passed,
-        details,
-        plots,
-    )
+        "seconds": time.perf_counter() - started,
+    }  # fmt: skip
+    out = Path(settings.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "details.json").write_text(json.dumps(details, indent=1))
+    plots = _plot(runs, budget, out / "hard_exploration.png")
+    return Result(arms, comparisons, details, plots)
 
 
 def _plot(runs: list[dict], budget: int, path) -> list:
-    """Steps to the key and to the exit per seed and method (a cross at the budget: never)."""
+    """Steps to the key and to the exit per seed and arm (a cross at the budget: never)."""
     plt = pyplot()
     if plt is None:
         return []
-    fig, ax = plt.subplots(figsize=(5.5, 3.2))
+    fig, ax = plt.subplots(figsize=(6.5, 3.6))
     colours = {"key_step": "C0", "exit_step": "C1"}
-    for row, method in enumerate(METHODS):
-        for run_ in (r for r in runs if r["method"] == method):
-            for field, offset in (("key_step", 0.0), ("exit_step", 0.12)):
+    for row, arm in enumerate(ARMS):
+        for run_ in (r for r in runs if r["arm"] == arm):
+            for field, offset in (("key_step", -0.12), ("exit_step", 0.12)):
                 step = run_[field]
-                ax.scatter(
-                    step or budget, row + offset, color=colours[field], marker="o" if step else "x"
-                )
+                ax.scatter(step or budget, row + offset, color=colours[field],
+                           marker="o" if step else "x", s=16)  # fmt: skip
     ax.scatter([], [], color="C0", label="first key")
-    ax.scatter([], [], color="C1", label="first exit")
-    ax.set(
-        yticks=range(len(METHODS)),
-        yticklabels=METHODS,
-        xlabel="env steps (x: never)",
-        title="MiniMontezuma first room",
-    )
-    ax.legend(loc="lower right")
+    ax.scatter([], [], color="C1", label="exit (solved)")
+    ax.set(yticks=range(len(ARMS)), yticklabels=list(ARMS), xlabel="env steps (x: never)",
+           title="MiniMontezuma first room, per seed")  # fmt: skip
+    ax.legend(loc="lower right", fontsize=8)
     save(fig, path)
     return [path]
+
+
+__all__ = ["ARMS", "BUDGET", "NAME", "PILOT_SEEDS", "RULE", "STATEMENT", "make", "run", "run_arms"]
