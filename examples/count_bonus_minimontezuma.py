@@ -1,6 +1,6 @@
 """A count bonus makes tabular Q-learning solve MiniMontezuma's first room.
 
-``python examples/count_bonus_minimontezuma.py`` trains for 800,000 steps (about 20 seconds) and
+``python examples/count_bonus_minimontezuma.py`` trains for 800,000 steps (a few minutes) and
 prints when the agent first held the key and first left the room; ``--smoke`` runs 5,000 steps.
 The agent's state is MiniMontezuma's cell (room, x, y, keys, used objects); the bonus is
 beta / sqrt(N(cell)), and the agent starts optimistic (Q = beta / (1 - gamma)).
@@ -40,4 +40,4 @@ for t in range(1, steps + 1):
     if terminated or truncated:
         _, info = env.reset()
         state = np.array(info["cell"])
-print(f"{t:,} steps, {len(agent.q):,} cells in the Q-table")
+print(f"{t:,} steps, {len(agent.table):,} cells in the Q-table")
