@@ -23,6 +23,7 @@ that, step for step:
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import gymnasium as gym
@@ -34,6 +35,13 @@ from gymnasium.vector.utils import batch_space
 
 #: Render modes of every twin (each returns a tuple: one frame or text per env).
 RENDER_MODES = ("rgb_array", "ansi")
+
+
+def as_arrays(tables: Any) -> Any:
+    """A rules module's tables (a dataclass of lists) with numpy arrays for fields: the twin's
+    backend, on which the single env's step function steps every env at once."""
+    fields = dataclasses.fields(tables)
+    return type(tables)(*(np.asarray(getattr(tables, field.name)) for field in fields))
 
 
 def _is_int(value: Any) -> bool:
@@ -152,8 +160,9 @@ class TabularVectorEnv(VectorEnv):
             mask = np.ones(self.num_envs, bool)
         elif not (isinstance(mask, np.ndarray) and mask.dtype == bool
                   and mask.shape == (self.num_envs,) and mask.any()):  # fmt: skip
-            raise ValueError(f"options['reset_mask'] must be a bool numpy array of shape "
-                             f"({self.num_envs},) with a True, got {mask!r}")  # fmt: skip
+            raise ValueError("options['reset_mask'] must be a bool numpy array of shape "
+                             f"({self.num_envs},) with at least one True, "
+                             f"got {mask!r}")  # fmt: skip
         envs = np.flatnonzero(mask)
         seeded = np.zeros(len(envs), bool)
         if seed is not None:
@@ -279,6 +288,7 @@ class TabularVectorEnv(VectorEnv):
 __all__ = [
     "RENDER_MODES",
     "TabularVectorEnv",
+    "as_arrays",
     "check_autoreset_mode",
     "check_num_envs",
     "env_seeds",

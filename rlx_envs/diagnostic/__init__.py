@@ -1,6 +1,8 @@
 """Tiny tabular diagnostics for deep exploration: Osband et al.'s chain and bsuite's DeepSea.
 
-Both are registered with Gymnasium (``rlx/Chain-v0``, ``rlx/DeepSea-v0``) and step in plain Python.
+Both are registered with Gymnasium (``rlx/Chain-v0``, ``rlx/DeepSea-v0``) and step in plain Python;
+their vector twins (:mod:`rlx_envs.diagnostic.vector`) step N envs as numpy arrays, with the same
+rules (:mod:`rlx_envs.diagnostic.rules`).
 On both, epsilon-greedy needs a number of episodes exponential in the size N; see
 ``docs/envs/diagnostic.md``.
 
@@ -14,5 +16,6 @@ On both, epsilon-greedy needs a number of episodes exponential in the size N; se
 
 from rlx_envs.diagnostic.chain import ChainEnv
 from rlx_envs.diagnostic.deep_sea import DeepSeaEnv
+from rlx_envs.diagnostic.vector import ChainVectorEnv, DeepSeaVectorEnv
 
-__all__ = ["ChainEnv", "DeepSeaEnv"]
+__all__ = ["ChainEnv", "ChainVectorEnv", "DeepSeaEnv", "DeepSeaVectorEnv"]

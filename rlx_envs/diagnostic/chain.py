@@ -266,7 +266,8 @@ class ChainEnv(gym.Env):
         s, reward = chain_step(self._rules, self._state, action)
         self._state = s
         self._t = t = t + 1
-        self._return += reward
+        if self.render_mode is not None:  # only render() reads it: skipped in the hot loop
+            self._return += reward
         table = self._table  # the observation, inline: this is the hot loop
         obs = s if table is None else table[s].copy()
         return obs, reward, False, t >= self.horizon, {"cell": (s,)}

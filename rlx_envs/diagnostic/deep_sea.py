@@ -228,9 +228,12 @@ class DeepSeaEnv(gym.Env):
             raise gym.error.ResetNeeded("call reset() before step() (the episode is over)")
         r, c, reward = deep_sea_step(self._rules, r, c, action, self._right[r * n + c])
         self._row, self._col = r, c
-        self._return += reward
-        self._trail.append(c)
-        return self._observation(r, c), reward, r == n, False, {"cell": (r, c)}
+        if self.render_mode is not None:  # what only render() reads: skipped in the hot loop
+            self._return += reward
+            self._trail.append(c)
+        cells = self._cells  # the observation, inline for the index table: this is the hot loop
+        obs = self._observation(r, c) if cells is None else cells[r * n + c].copy()
+        return obs, reward, r == n, False, {"cell": (r, c)}
 
     def _observation(self, r: int, c: int) -> np.ndarray:
         if self._cells is not None:

@@ -4,13 +4,14 @@ Each rule is a table, built here once per env from the papers' rules, and a step
 only reads the tables. So one step function runs on two backends, as MiniMontezuma's
 :mod:`rlx_envs.grid.rules` does with its ``where``/``lnot`` backend: given Python lists and
 ints (the single env) every lookup is a list index and the results are plain Python numbers;
-given numpy arrays (the vector twin) every lookup is fancy indexing over all envs at once.
+given numpy arrays (the vector twin) every lookup is fancy indexing over all envs at once. (The
+tables are slotted dataclasses, not named tuples: their fields read faster in the hot loop.)
 
 >>> tables = chain_tables(4)
 >>> chain_step(tables, 1, RIGHT), chain_step(tables, 3, RIGHT), chain_step(tables, 1, LEFT)
 ((2, 0.0), (3, 1.0), (0, 0.001))
 >>> import numpy as np
->>> batch = ChainTables(*map(np.asarray, tables))
+>>> batch = ChainTables(np.asarray(tables.next_state), np.asarray(tables.reward))
 >>> state, reward = chain_step(batch, np.array([1, 3, 1]), np.array([RIGHT, RIGHT, LEFT]))
 >>> state.tolist(), reward.tolist()
 ([2, 3, 0], [0.0, 1.0, 0.001])
@@ -19,7 +20,8 @@ given numpy arrays (the vector twin) every lookup is fancy indexing over all env
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -43,7 +45,8 @@ TREASURE = 1.0
 MOVE_COST = 0.01
 
 
-class ChainTables(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class ChainTables:
     """The chain's rules as tables (lists for the single env, arrays for the vector twin)."""
 
     #: ``next_state[2 * s + a]``: the state action ``a`` leads to from ``s``.
@@ -75,7 +78,8 @@ def chain_step(tables: ChainTables, state: Any, action: Any) -> tuple[Any, Any]:
     return state, tables.reward[state]
 
 
-class DeepSeaTables(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class DeepSeaTables:
     """DeepSea's rules as tables, indexed by ``2 * column + moved_right``."""
 
     #: The column the agent falls into.

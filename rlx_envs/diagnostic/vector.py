@@ -17,7 +17,7 @@ import numpy as np
 from gymnasium import spaces
 from gymnasium.vector import AutoresetMode
 
-from rlx_envs.tabular_vector import TabularVectorEnv
+from rlx_envs.tabular_vector import TabularVectorEnv, as_arrays
 
 from . import deep_sea
 from .chain import (
@@ -37,8 +37,6 @@ from .chain import (
 from .rules import (
     RIGHT,
     START,
-    ChainTables,
-    DeepSeaTables,
     chain_step,
     chain_tables,
     deep_sea_step,
@@ -86,7 +84,7 @@ class ChainVectorEnv(TabularVectorEnv):
         self.obs_mode = obs_mode
         #: Steps per episode: N + 9 (then the chain truncates).
         self.horizon = n + EXTRA_STEPS
-        self._rules = ChainTables(*map(np.asarray, chain_tables(n)))
+        self._rules = as_arrays(chain_tables(n))
         self._table = observation_table(n, obs_mode)
         self._state = np.full(self.num_envs, START, np.int64)
         self._return = np.zeros(self.num_envs)
@@ -159,7 +157,7 @@ class DeepSeaVectorEnv(TabularVectorEnv):
                          ACTION_NAMES, render_mode, max_episode_steps, autoreset_mode)  # fmt: skip
         self.obs_mode = obs_mode
         self.randomize_actions, self.mapping_seed = bool(randomize_actions), mapping_seed
-        self._rules = DeepSeaTables(*map(np.asarray, deep_sea_tables(n)))
+        self._rules = as_arrays(deep_sea_tables(n))
         # _mapping[i, r * n + c]: the action meaning "right" in env i's cell (r, c).
         self._mapping = np.full((self.num_envs, n * n), RIGHT, np.int64)
         self._drawn = np.ones(self.num_envs, bool)  # mapping drawn (or fixed)

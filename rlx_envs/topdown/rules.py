@@ -16,7 +16,8 @@ plain Python numbers; given numpy arrays (the vector twin) it steps every env at
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -27,7 +28,8 @@ MOVES = ((0, -1), (1, 0), (0, 1), (-1, 0))
 GOAL_REWARD = 1.0
 
 
-class GridTables(NamedTuple):
+@dataclass(frozen=True, slots=True)
+class GridTables:
     """A layout's rules as tables (lists for the single env, arrays for the vector twin)."""
 
     #: ``target[4 * cell + action]``: the cell a move ends in (the same cell against a wall).

@@ -17,10 +17,10 @@ import numpy as np
 from gymnasium import spaces
 from gymnasium.vector import AutoresetMode
 
-from rlx_envs.tabular_vector import TabularVectorEnv
+from rlx_envs.tabular_vector import TabularVectorEnv, as_arrays
 
 from .env import check_options, find_start, grid_picture, grid_text
-from .rules import ACTION_NAMES, GridTables, grid_step, grid_tables, slip
+from .rules import ACTION_NAMES, grid_step, grid_tables, slip
 
 
 class TopDownGridVectorEnv(TabularVectorEnv):
@@ -68,7 +68,7 @@ class TopDownGridVectorEnv(TabularVectorEnv):
         super().__init__(num_envs, spaces.MultiDiscrete([self.width, self.height]),
                          spaces.Discrete(4), ACTION_NAMES, render_mode, max_episode_steps,
                          autoreset_mode)  # fmt: skip
-        self._rules = GridTables(*map(np.asarray, grid_tables(rows)))
+        self._rules = as_arrays(grid_tables(rows))
         self._start_cell = self.start[1] * self.width + self.start[0]
         self._cell = np.full(self.num_envs, self._start_cell, np.int64)
         self._success = np.zeros(self.num_envs, bool)
