@@ -207,7 +207,9 @@ class ChainEnv(gym.Env):
             (``Box(0, 1, (N,), float32)``: ones at x = s, or at every x <= s, as in the paper).
         render_mode: ``"rgb_array"`` or ``"ansi"``.
 
-    ``info["cell"]`` is ``(s,)``, the state index, after every reset and step.
+    ``info["cell"]`` is ``(s,)``, the state index, after every reset and step. The vector twin,
+    :class:`~rlx_envs.diagnostic.vector.ChainVectorEnv`, steps N chains with the same rules
+    (``gym.make_vec(..., vectorization_mode="vector_entry_point")``).
 
     Example:
         >>> import gymnasium as gym

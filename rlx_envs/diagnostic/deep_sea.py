@@ -139,7 +139,9 @@ class DeepSeaEnv(gym.Env):
         mapping_seed: fix the mapping at construction, independent of the reset seeds.
         render_mode: ``"rgb_array"`` or ``"ansi"``.
 
-    ``info["cell"]`` is ``(row, column)`` after every reset and step.
+    ``info["cell"]`` is ``(row, column)`` after every reset and step. The vector twin,
+    :class:`~rlx_envs.diagnostic.vector.DeepSeaVectorEnv`, steps N DeepSeas with the same rules
+    (``gym.make_vec(..., vectorization_mode="vector_entry_point")``).
 
     Example:
         >>> import gymnasium as gym

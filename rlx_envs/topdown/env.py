@@ -166,6 +166,9 @@ class TopDownGridEnv(gym.Env):
         slip_prob: probability that a move goes in a random direction.
         render_mode: "rgb_array" or "ansi".
 
+    The vector twin, :class:`~rlx_envs.topdown.vector.TopDownGridVectorEnv`, steps N grids with
+    the same rules (``gym.make_vec(..., vectorization_mode="vector_entry_point")``).
+
     Example:
         >>> import gymnasium as gym
         >>> import rlx_envs
