@@ -60,7 +60,7 @@ Numpy only; every draw (priors, masks, heads, tie breaks) is counter-based, keye
 >>> from rlx_envs.agents.base import run_episode
 >>> env = gym.make("rlx/Chain-v0", length=5)
 >>> agent = BootstrappedQ()
->>> agent.reset(env.observation_space, env.action_space, seed=0)
+>>> agent.reset(env.observation_space, env.action_space, seed=1)
 >>> _ = [run_episode(env, agent) for _ in range(200)]
 >>> run_episode(env, agent, learn=None, greedy=True)[0]   # always right: sN from step 3 on
 12.0

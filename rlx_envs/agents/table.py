@@ -6,9 +6,10 @@ from a 64-bit hash of the pair (read and written through C-level ``map``, no Pyt
 the batch). Rows are made on first sight by the agent's ``initialise`` callback, so a row's
 content depends only on its own seed's history: nothing leaks between the seeds of a batch.
 
-States are observations hashed with :func:`rlx_envs.exploration.keys.hash_rows` (integer
-observations as they are; float observations by their bit patterns). Two distinct states
-collide with probability about 2**-64 per pair.
+States are observations hashed to one 64-bit word each by :func:`observation_hashes`
+(a multiply-xorshift over the row's int64 words, finished by SplitMix64's mixer; integer
+observations by value, float observations by their bit patterns). Two distinct states collide
+with probability about 2**-64 per pair.
 
 >>> import numpy as np
 >>> rows = StateRows({"q": ((3,), 0.0)}, initialise=lambda new, envs, states: None)
@@ -26,25 +27,33 @@ from itertools import repeat
 
 import numpy as np
 
-from rlx_envs.exploration.keys import hash_rows
-
 from .keyed import mix64
 
 
 def observation_hashes(obs, n: int) -> np.ndarray:
-    """(n,) int64 hashes of a batch of ``n`` observations (ints by value, floats by bits)."""
+    """(n,) int64 hashes of a batch of ``n`` observations (ints by value, floats by bits).
+
+    >>> a = observation_hashes(np.array([[1, 2], [2, 1], [1, 2]]), 3)
+    >>> bool(a[0] == a[2]), bool(a[0] == a[1])
+    (True, False)
+    """
     array = np.asarray(obs)
     if array.dtype == object:
         raise TypeError(f"tabular agents need array observations, got dtype object: {obs!r}")
     array = np.ascontiguousarray(array).reshape(n, -1)
     if array.dtype.kind == "f":
         array = array.astype(np.float64).view(np.int64)  # 0.5 and 1.0 differ; exact values
-    elif array.dtype.kind == "b":
-        array = array.astype(np.int64)
-    return hash_rows(array)
+    words = array.astype(np.int64, copy=False).view(np.uint64)
+    state = np.full(n, _ROW_SALT, dtype=np.uint64)
+    for column in words.T:
+        state = (state ^ column) * _ROW_MULTIPLIER
+        state ^= state >> np.uint64(29)
+    return mix64(state).view(np.int64)
 
 
 _PAIR_SALT = np.uint64(0xA11_CE5_5EED)
+_ROW_SALT = np.uint64(0x243F6A8885A308D3)
+_ROW_MULTIPLIER = np.uint64(0x9FB21C651E98DF25)
 
 
 class StateRows:
