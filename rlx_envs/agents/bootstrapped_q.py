@@ -71,7 +71,7 @@ from __future__ import annotations
 import numpy as np
 
 from .base import check_unit_interval
-from .keyed import STREAMS, normal, uniform
+from .keyed import STREAMS, normal
 from .tabular import TIE, TabularAgent, argmax_ties
 
 # -- hyperparameters -----------------------------------------------------------------------------
@@ -209,7 +209,8 @@ class BootstrappedQ(TabularAgent):
         """Update the heads the bootstrap mask selects; draw a new head at an episode's end."""
         q = self.table["q"]
         heads = np.arange(self.heads)[None, :]
-        mask = self.uniform_heads() < self.mask_probability  # (N, K)
+        u = self.uniforms(_MASK + self.heads)  # one call: the head stream, then the masks
+        mask = u[:, _MASK:] < self.mask_probability  # (N, K)
         bootstrap = np.where(terminated[:, None], 0.0, self.gamma * q[next_rows].max(axis=2))
         current = q[rows[:, None], heads, actions[:, None]]
         updated = current + self.alpha * (rewards[:, None] + bootstrap - current)
@@ -219,11 +220,8 @@ class BootstrappedQ(TabularAgent):
         self.masks = np.where(active[:, None], mask, self.masks)
         ends = (terminated | truncated) & active
         self.episode_ends += ends
-        self.heads_acting = np.where(ends, self._draw_heads(), self.heads_acting)
-
-    def uniform_heads(self) -> np.ndarray:
-        """(N, K) uniforms of the mask streams at the seeds' current counters."""
-        return uniform(self.keys[:, None], self.draws[:, None], _MASK + np.arange(self.heads))
+        new_heads = np.minimum((u[:, _HEAD] * self.heads).astype(np.int64), self.heads - 1)
+        self.heads_acting = np.where(ends, new_heads, self.heads_acting)
 
 
 __all__ = ["BootstrappedQ"]

@@ -91,7 +91,7 @@ class StateRows:
     def lookup(self, envs: np.ndarray, states: np.ndarray) -> np.ndarray:
         """Rows of the pairs (envs[i], states[i]), made (and initialised) where new."""
         # (env, state) -> one word: the state's hash XOR a mixed word of the env index
-        salt = mix64(np.asarray(envs, np.int64).astype(np.uint64) + _PAIR_SALT).view(np.int64)
+        salt = self._salts(envs)
         pairs = (states ^ salt).tolist()
         rows = np.fromiter(map(self.index.get, pairs, repeat(-1)), np.int64, len(pairs))
         new = np.flatnonzero(rows < 0)
@@ -108,6 +108,14 @@ class StateRows:
             self.row_state[rows[first]] = states[first]
             self.initialise(rows[first], np.asarray(envs)[first], states[first])
         return rows
+
+    def _salts(self, envs) -> np.ndarray:
+        cached = getattr(self, "_salt_cache", None)
+        if cached is not None and cached[0] is envs:
+            return cached[1]  # the agent passes the same arange(N) every step
+        salt = mix64(np.asarray(envs, np.int64).astype(np.uint64) + _PAIR_SALT).view(np.int64)
+        self._salt_cache = (envs, salt)
+        return salt
 
     def of_env(self, env: int, name: str) -> dict[int, np.ndarray]:
         """One env's rows of field ``name``: {state hash: values} (copies)."""
