@@ -100,9 +100,10 @@ def test_claim_runs_end_to_end_and_is_the_same_on_any_worker_count(tmp_path):
     again = claim.run(Settings(seeds=3, workers=2, out=tmp_path / "again", seed=0), cap=40, **TINY)
     assert [c.to_dict() for c in again.comparisons] == [c.to_dict() for c in result.comparisons]
     claim.run(Settings(seeds=3, workers=2, out=tmp_path / "other", seed=5), cap=40, **TINY)
-    assert json.loads((tmp_path / "other" / "details.json").read_text())["per_env"] != details[
-        "per_env"
-    ]
+    assert (
+        json.loads((tmp_path / "other" / "details.json").read_text())["per_env"]
+        != details["per_env"]
+    )
 
 
 def test_unknown_method_names_the_valid_ones():

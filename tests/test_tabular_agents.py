@@ -332,13 +332,16 @@ def test_solves_a_short_chain_in_most_seeds():
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"heads": 0}, {"heads": 61}, {"mask_probability": 1.5}, {"prior_scale": -1.0},
-     {"evaluation": "max"}],  # fmt: skip
+    [
+        {"heads": 0},
+        {"heads": 61},
+        {"mask_probability": 1.5},
+        {"prior_scale": -1.0},
+        {"evaluation": "max"},
+    ],  # fmt: skip
 )
 def test_bad_arguments(kwargs):
     with pytest.raises(ValueError):
         BootstrappedQ(**kwargs)
     with pytest.raises(ValueError, match="Discrete"):
         BootstrappedQ().reset(DISCRETE[0], spaces.Box(0, 1, (2,)), seed=0)
-
-

@@ -169,9 +169,7 @@ class QLearning(TabularAgent):
     (3,)
     """
 
-    def __init__(
-        self, alpha: float = 0.5, gamma: float = 0.99, epsilon=0.1, initial_q=0.0
-    ):
+    def __init__(self, alpha: float = 0.5, gamma: float = 0.99, epsilon=0.1, initial_q=0.0):
         check_unit_interval(alpha=alpha, gamma=gamma)
         self.alpha, self.gamma = float(alpha), float(gamma)
         #: epsilon and initial_q: one number, or one per seed of the batch (arms of a sweep

@@ -73,8 +73,8 @@ class Comparison:
         """How far the interval is from deciding the other way, in widths: low / (high - low)
         (negative when it contains or lies below 0)."""
         low, high = self.ci
-        return low / max(high - low, 1e-12) if low > 0 else min(low, -1e-12) / max(
-            high - low, 1e-12
+        return (
+            low / max(high - low, 1e-12) if low > 0 else min(low, -1e-12) / max(high - low, 1e-12)
         )
 
     def to_dict(self) -> dict:
@@ -160,11 +160,11 @@ def wilson_interval(
         return max(0.0, centre - half), min(1.0, centre + half)
     low = 0.0
     if successes > 0:
-        low = (2 * n * p + zz - 1 - z * math.sqrt(zz - 2 - 1 / n + 4 * p * (n * (1 - p) + 1)))
+        low = 2 * n * p + zz - 1 - z * math.sqrt(zz - 2 - 1 / n + 4 * p * (n * (1 - p) + 1))
         low /= 2 * (n + zz)
     high = 1.0
     if successes < n:
-        high = (2 * n * p + zz + 1 + z * math.sqrt(zz + 2 - 1 / n + 4 * p * (n * (1 - p) - 1)))
+        high = 2 * n * p + zz + 1 + z * math.sqrt(zz + 2 - 1 / n + 4 * p * (n * (1 - p) - 1))
         high /= 2 * (n + zz)
     return max(0.0, low), min(1.0, high)
 

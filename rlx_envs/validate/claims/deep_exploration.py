@@ -380,8 +380,9 @@ def run(
                 "first": {str(r["size"]): r["first"] for r in method_runs},
                 "reached_fraction": successes.mean(axis=0).tolist(),
                 "expected_episodes": np.exp(_log_expected(episodes, successes)).tolist(),
-                "no_success_sizes": [s for s, k in zip(sizes, successes.sum(0), strict=True)
-                                     if k == 0],  # fmt: skip
+                "no_success_sizes": [
+                    s for s, k in zip(sizes, successes.sum(0), strict=True) if k == 0
+                ],  # fmt: skip
                 "growth_rate_small_grid": fit_growth(grid, small_e, small_s),
                 "growth_rate_ci": list(_interval(samples[method])),
                 "fits_all_sizes": fits,
@@ -398,8 +399,11 @@ def run(
         if top is not None:
             reached = {}
             for method in ("random", "optimistic", *DIRECTED):
-                first = next(r["first"] for r in runs
-                             if r["env"] == env and r["method"] == method and r["size"] == top)
+                first = next(
+                    r["first"]
+                    for r in runs
+                    if r["env"] == env and r["method"] == method and r["size"] == top
+                )
                 reached[method] = (sum(f is not None for f in first), len(first))
             for d in DIRECTED:
                 (ka, na), (kb, nb) = reached[d], reached["random"]
@@ -429,8 +433,12 @@ def run(
         "cap": {env: next(j["cap"] for j in jobs if j["env"] == env) for env in ENVS},
         "seeds": jobs[0]["seeds"],
         "hyperparameters": {
-            "epsilon": EPSILON, "alpha": ALPHA, "gamma": GAMMA, "beta": BETA,
-            "optimistic_q": OPTIMISTIC_Q, "bootstrapped": BOOTSTRAPPED,
+            "epsilon": EPSILON,
+            "alpha": ALPHA,
+            "gamma": GAMMA,
+            "beta": BETA,
+            "optimistic_q": OPTIMISTIC_Q,
+            "bootstrapped": BOOTSTRAPPED,
         },  # fmt: skip
         "envs": {env: ENVS[env][0] for env in ENVS},
         "per_env": per_env,

@@ -251,8 +251,10 @@ def run(settings: Settings, budget: int | None = None) -> Result:
         key = _median_steps([r["key_step"] for r in mine], budget)
         exit_ = _median_steps([r["exit_step"] for r in mine], budget)
         score = np.median([r["best_score"] for r in mine])
-        arms[a] = (f"cells {cells[a].mean():.0f} (mean); solved {solved[a]}/{seeds}; median "
-                   f"steps to the key {key}, to the exit {exit_}; median best score {score:.0f}")
+        arms[a] = (
+            f"cells {cells[a].mean():.0f} (mean); solved {solved[a]}/{seeds}; median "
+            f"steps to the key {key}, to the exit {exit_}; median best score {score:.0f}"
+        )
     details = {
         "statement": STATEMENT,
         "rule": RULE,
