@@ -345,3 +345,35 @@ def test_bad_arguments(kwargs):
         BootstrappedQ(**kwargs)
     with pytest.raises(ValueError, match="Discrete"):
         BootstrappedQ().reset(DISCRETE[0], spaces.Box(0, 1, (2,)), seed=0)
+
+
+def test_per_seed_hyperparameters_match_single_agents_and_lengths_are_checked():
+    """Arms that differ only in epsilon and Q0 run as one batch: seed i is the single agent
+    with its own epsilon and Q0."""
+    eps, q0 = [0.0, 0.5, 1.0], [3.0, 0.0, 1.0]
+    batch = QLearning(epsilon=eps, initial_q=q0)
+    batch.reset_batch(*DISCRETE, seeds=[4, 5, 6])
+    obs = np.array([0, 0, 0])
+    for _ in range(40):
+        actions = batch.act_batch(obs)
+        nxt = (obs + actions) % 5
+        batch.observe_batch(
+            obs, actions, (nxt == 4).astype(float), nxt, nxt == 4, np.zeros(3, bool)
+        )
+        obs = np.where(nxt == 4, 0, nxt)
+    for i in range(3):
+        lone = QLearning(epsilon=eps[i], initial_q=q0[i])
+        lone.reset(*DISCRETE, seed=4 + i)
+        s = 0
+        for _ in range(40):
+            a = lone.act(s)
+            n = (s + a) % 5
+            lone.observe(s, a, float(n == 4), n, n == 4, False)
+            s = 0 if n == 4 else n
+        assert lone.table.of_env(0, "q").keys() == batch.table.of_env(i, "q").keys()
+        for state, values in lone.table.of_env(0, "q").items():
+            np.testing.assert_array_equal(batch.table.of_env(i, "q")[state], values)
+    with pytest.raises(ValueError, match="one value per seed"):
+        QLearning(epsilon=[0.1, 0.2]).reset_batch(*DISCRETE, seeds=[1, 2, 3])
+    with pytest.raises(ValueError, match="epsilon must lie in"):
+        QLearning(epsilon=[0.1, 1.5])
