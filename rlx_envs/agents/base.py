@@ -97,12 +97,6 @@ def check_unit_interval(**values: float) -> None:
             raise ValueError(f"{name} must lie in [0, 1], got {value!r}")
 
 
-def greedy_argmax(values: np.ndarray, rng: np.random.Generator) -> int:
-    """The index of the largest value, ties broken at random by ``rng``."""
-    best = np.flatnonzero(values == values.max())
-    return int(best[0] if len(best) == 1 else rng.choice(best))
-
-
 def run_batch(envs, agent, steps: int, *, seed=None, on_step=None, greedy: bool = False,
               learn: bool = True, reward=None) -> int:  # fmt: skip
     """Run a batched agent (one seed per env) on a vector env for at most ``steps`` steps.
