@@ -7,10 +7,10 @@ from __future__ import annotations
 import time
 
 import gymnasium as gym
-import numpy as np
 
 from rlx_envs.agents import QLearning
 from rlx_envs.agents.base import run_batch
+from rlx_envs.wrappers import CellObservation, VectorCellObservation
 
 ENV = "rlx/MiniMontezumaFirstRoom-v0"
 SEEDS = (1, 64, 1024)
@@ -18,21 +18,9 @@ SEEDS = (1, 64, 1024)
 AGENT = {"alpha": 0.5, "gamma": 0.99, "epsilon": 0.05, "initial_q": 10.0}
 
 
-class _Cell(gym.Wrapper):
-    """The observation replaced by ``info["cell"]`` (the tabular state)."""
-
-    def reset(self, **kwargs):
-        _, info = self.env.reset(**kwargs)
-        return np.asarray(info["cell"]), info
-
-    def step(self, action):
-        _, r, te, tr, info = self.env.step(action)
-        return np.asarray(info["cell"]), r, te, tr, info
-
-
 def single_agent_steps_per_second(steps: int) -> float:
     """Env steps per second of one seed: ``agent.act``/``agent.observe`` on ``gym.make``."""
-    env = _Cell(gym.make(ENV))
+    env = CellObservation(gym.make(ENV))
     agent = QLearning(**AGENT)
     agent.reset(env.observation_space, env.action_space, seed=0)
     obs, _ = env.reset(seed=0)
@@ -47,9 +35,7 @@ def single_agent_steps_per_second(steps: int) -> float:
 
 def batched_agent_steps_per_second(seeds: int, batch_steps: int) -> float:
     """Env steps per second of ``seeds`` seeds at once (``act_batch``/``observe_batch``)."""
-    from rlx_envs.validate.claims.hard_exploration import CellObservation
-
-    envs = CellObservation(gym.make_vec(ENV, num_envs=seeds,
+    envs = VectorCellObservation(gym.make_vec(ENV, num_envs=seeds,
                                         vectorization_mode="vector_entry_point"))  # fmt: skip
     agent = QLearning(**AGENT)
     agent.reset_batch(envs.single_observation_space, envs.single_action_space, range(seeds))

@@ -15,6 +15,7 @@ from rlx_envs.wrappers.bonuses import (
     VectorPredictionGainBonus,
     VectorPseudoCountBonus,
 )
+from rlx_envs.wrappers.cell_observation import CellObservation, VectorCellObservation
 from rlx_envs.wrappers.learned_bonuses import (
     InfoGainBonus,
     ModelErrorBonus,
@@ -36,6 +37,8 @@ from rlx_envs.wrappers.visual_randomization import (
 )
 
 __all__ = [
+    "CellObservation",
+    "VectorCellObservation",
     "CountBonus",
     "HashCountBonus",
     "InfoGainBonus",

@@ -67,7 +67,6 @@ from pathlib import Path
 
 import gymnasium as gym
 import numpy as np
-from gymnasium.vector import VectorWrapper
 
 import rlx_envs  # noqa: F401  (registers the envs)
 from rlx_envs.agents import QLearning
@@ -76,7 +75,7 @@ from rlx_envs.executor import run_jobs
 from rlx_envs.plotting import pyplot, save
 from rlx_envs.validate.base import Result, Settings
 from rlx_envs.validate.verdict import Comparison, difference_ci, proportion_difference_ci
-from rlx_envs.wrappers import VectorCountBonus, VectorPseudoCountBonus
+from rlx_envs.wrappers import VectorCellObservation, VectorCountBonus, VectorPseudoCountBonus
 
 NAME = "hard-exploration"
 STATEMENT = (
@@ -121,25 +120,6 @@ EXIT_REWARD = 100.0
 VECTORIZATION = "vector_entry_point"
 
 
-class CellObservation(VectorWrapper):
-    """The observation of every env replaced by ``info["cell"]``: the tabular agent's state."""
-
-    def __init__(self, env):
-        super().__init__(env)
-        self.single_observation_space = gym.spaces.Box(0, 2**62, (5,), np.int64)
-        self.observation_space = gym.vector.utils.batch_space(
-            self.single_observation_space, env.num_envs
-        )
-
-    def reset(self, **kwargs):
-        _, info = self.env.reset(**kwargs)
-        return np.asarray(info["cell"]), info
-
-    def step(self, actions):
-        _, reward, terminated, truncated, info = self.env.step(actions)
-        return np.asarray(info["cell"]), reward, terminated, truncated, info
-
-
 def make(arms: list[str], seeds: int):
     """The vector env (one seed per env, arms in blocks of ``seeds``) and the batched agent."""
     per_env = np.repeat([ARMS[a] for a in arms], seeds, axis=0)
@@ -153,7 +133,7 @@ def make(arms: list[str], seeds: int):
         envs = VectorCountBonus(envs, beta=1.0, per_env=True, mix=False)
     agent = QLearning(ALPHA, GAMMA, epsilon=per_env[:, 0], initial_q=per_env[:, 1])
     betas = per_env[:, 2] + per_env[:, 3]
-    return CellObservation(envs), agent, betas
+    return VectorCellObservation(envs), agent, betas
 
 
 def run_arms(arms: list[str], seeds: int, base: int, budget: int) -> list[dict]:
