@@ -7,7 +7,14 @@ the same open-loop torques carry the walker under each.
 import gymnasium as gym
 import numpy as np
 
-from rlx_envs.physics import LogUniform, TruncatedNormal, Uniform, body_mass, geom_friction, gravity
+from rlx_envs.rules.physics import (
+    LogUniform,
+    TruncatedNormal,
+    Uniform,
+    body_mass,
+    geom_friction,
+    gravity,
+)
 from rlx_envs.wrappers import PhysicsRandomization
 
 env = PhysicsRandomization(

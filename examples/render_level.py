@@ -13,7 +13,7 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 import pygame  # noqa: E402
 
 import rlx_envs  # noqa: E402
-from rlx_envs.grid.render import level_map  # noqa: E402
+from rlx_envs.envs.minimontezuma.render import level_map  # noqa: E402
 
 
 def main(

@@ -8,8 +8,8 @@ percentage; ``--smoke`` runs a tiny version. The same from the shell:
 
 import sys
 
-from rlx_envs.transfer.harness import Config, run
-from rlx_envs.transfer.report import format_summary, summarise
+from rlx_envs.apps.transfer.harness import Config, run
+from rlx_envs.apps.transfer.report import format_summary, summarise
 
 smoke = "--smoke" in sys.argv
 pair = next((a for a in sys.argv[1:] if not a.startswith("--")), "grid-room-corridor")

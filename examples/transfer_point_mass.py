@@ -9,8 +9,8 @@ the harness pretrains it through ``ARS.pretrain``; during the k target shots it 
 
 import sys
 
-from rlx_envs.transfer.harness import Config, run
-from rlx_envs.transfer.report import format_summary, summarise
+from rlx_envs.apps.transfer.harness import Config, run
+from rlx_envs.apps.transfer.report import format_summary, summarise
 
 smoke = "--smoke" in sys.argv
 config = Config(

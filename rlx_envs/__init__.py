@@ -10,9 +10,9 @@ Importing the package registers every environment under the ``rlx/`` namespace::
 ``gym.make("rlx_envs:rlx/MiniMontezuma-v0")`` imports the package for you.
 """
 
-from rlx_envs.grid.env import MiniMontezumaEnv, MiniMontezumaProcgenEnv
-from rlx_envs.grid.level import Level, LevelError, load_level, parse_level
+from rlx_envs.envs.minimontezuma.env import MiniMontezumaEnv, MiniMontezumaProcgenEnv
 from rlx_envs.registration import ENVS, register_envs
+from rlx_envs.rules.minimontezuma.level import Level, LevelError, load_level, parse_level
 
 __version__ = "0.1.0"
 __all__ = [

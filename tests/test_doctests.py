@@ -14,7 +14,7 @@ import pytest
 import rlx_envs
 
 #: Modules whose examples are not collected here, with the reason.
-SKIPPED = {"rlx_envs.__main__": "the command line; its commands are tested in test_cli.py"}
+SKIPPED: dict[str, str] = {}
 
 
 def _modules_with_examples() -> list[str]:
@@ -32,9 +32,11 @@ MODULES = _modules_with_examples()
 
 
 def test_collection_finds_the_modules_with_examples():
-    assert {"rlx_envs.executor", "rlx_envs.validate.verdict", "rlx_envs.agents.keyed"} <= set(
-        MODULES
-    )
+    assert {
+        "rlx_envs.apps.executor",
+        "rlx_envs.apps.validate.verdict",
+        "rlx_envs.agents.keyed",
+    } <= set(MODULES)
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -70,9 +70,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import check_unit_interval
-from .keyed import STREAMS, normal
-from .tabular import TIE, TabularAgent, argmax_ties
+from rlx_envs.agents.base import check_unit_interval
+from rlx_envs.agents.keyed import STREAMS, normal
+from rlx_envs.agents.tabular import TIE, TabularAgent, argmax_ties
 
 # -- hyperparameters -----------------------------------------------------------------------------
 #: K, the number of heads (Osband et al. 2016 use 10).

@@ -39,7 +39,7 @@ import math
 
 import numpy as np
 
-from .ars import ARS, stack_pairs
+from rlx_envs.agents.ars import ARS, stack_pairs
 
 #: Salt of the physics generator: ``reset(seed=s)`` seeds it with ``[s, PHYSICS_SALT]``.
 PHYSICS_SALT = 0xE9_0E7

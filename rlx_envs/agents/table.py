@@ -27,7 +27,7 @@ from itertools import repeat
 
 import numpy as np
 
-from .keyed import mix64
+from rlx_envs.agents.keyed import mix64
 
 
 def observation_hashes(obs, n: int) -> np.ndarray:

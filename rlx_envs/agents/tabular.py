@@ -22,9 +22,9 @@ from __future__ import annotations
 import numpy as np
 from gymnasium import spaces
 
-from .base import check_unit_interval
-from .keyed import seed_keys, uniform
-from .table import StateRows, observation_hashes
+from rlx_envs.agents.base import check_unit_interval
+from rlx_envs.agents.keyed import seed_keys, uniform
+from rlx_envs.agents.table import StateRows, observation_hashes
 
 #: Streams of the counter-based draws (see :mod:`rlx_envs.agents.keyed`).
 EXPLORE, ACTION, TIE = 0, 1, 2

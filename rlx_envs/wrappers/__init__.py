@@ -25,16 +25,8 @@ from rlx_envs.wrappers.learned_bonuses import (
     VectorRNDBonus,
 )
 from rlx_envs.wrappers.physics_randomization import PhysicsRandomization
-from rlx_envs.wrappers.shot_budget import (
-    Shot,
-    ShotBudget,
-    ShotBudgetExhausted,
-    VectorShotBudget,
-)
-from rlx_envs.wrappers.visual_randomization import (
-    VectorVisualRandomization,
-    VisualRandomization,
-)
+from rlx_envs.wrappers.shot_budget import Shot, ShotBudget, ShotBudgetExhausted, VectorShotBudget
+from rlx_envs.wrappers.visual_randomization import VectorVisualRandomization, VisualRandomization
 
 __all__ = [
     "CellObservation",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from rlx_envs.exploration.base import Batch
+from rlx_envs.estimators.base import Batch
 
 
 def take_rows(obs, envs: np.ndarray):

@@ -2,7 +2,7 @@
 
 :class:`BonusWrapper` (one env) and :class:`VectorBonusWrapper` (a vector env, with ONE
 estimator shared by every env of the batch, or with ``per_env=True`` one independent estimate per
-env, kept as arrays) feed an :class:`~rlx_envs.exploration.base.Estimator` the transitions they
+env, kept as arrays) feed an :class:`~rlx_envs.estimators.base.Estimator` the transitions they
 see, and add what every bonus has in common: the beta schedule, optional
 running normalisation, the reward mix (or report-only with ``mix=False``), per-episode or global
 estimates, a pluggable state key, ``info`` entries, and exact saving (``state_dict``, pickling).
@@ -23,11 +23,10 @@ import numpy as np
 from gymnasium import spaces
 from gymnasium.vector import AutoresetMode, VectorWrapper
 
-from rlx_envs.exploration.base import Batch, Estimator
-from rlx_envs.exploration.keys import hash_rows, integer_key, key_hash
-from rlx_envs.exploration.schedules import Constant, Identity, as_schedule, make_normaliser
-
-from .batch_rows import batch_row, final_rows, set_rows, take_rows
+from rlx_envs.estimators.base import Batch, Estimator
+from rlx_envs.estimators.keys import hash_rows, integer_key, key_hash
+from rlx_envs.estimators.schedules import Constant, Identity, as_schedule, make_normaliser
+from rlx_envs.wrappers.batch_rows import batch_row, final_rows, set_rows, take_rows
 
 INTEGER_SPACES = (spaces.Discrete, spaces.MultiDiscrete, spaces.MultiBinary)
 

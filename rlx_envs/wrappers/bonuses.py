@@ -12,7 +12,7 @@ twins inherit; the twins differ only in their base,
 The bonuses of learned predictors (model error, RND, VIME) are in ``learned_bonuses.py``, on
 the same mixin. Every count-like figure counts the current visit: the first visit of a state has
 count 1 and raw bonus 1 / sqrt(1), for exact counts, hash counts, pseudo-counts (N_hat + 1) and
-prediction-gain counts alike (see :mod:`rlx_envs.exploration.pseudo_counts` for the papers'
+prediction-gain counts alike (see :mod:`rlx_envs.estimators.pseudo_counts` for the papers'
 conventions).
 
 Change history: 0.1.0, first version. 0.2.0: ``per_env=True`` for ``VectorCountBonus``,
@@ -29,12 +29,11 @@ import numpy as np
 from gymnasium import spaces
 from gymnasium.utils import RecordConstructorArgs
 
-from rlx_envs.exploration.counts import ExactCounts, SimHashCounts
-from rlx_envs.exploration.cts_batch import BatchedCTSDensity
-from rlx_envs.exploration.density import CTSDensity, EmpiricalDensity
-from rlx_envs.exploration.pseudo_counts import PredictionGain, PseudoCounts
-
-from .bonus import BonusWrapper, VectorBonusWrapper
+from rlx_envs.estimators.counts import ExactCounts, SimHashCounts
+from rlx_envs.estimators.cts_batch import BatchedCTSDensity
+from rlx_envs.estimators.density import CTSDensity, EmpiricalDensity
+from rlx_envs.estimators.pseudo_counts import PredictionGain, PseudoCounts
+from rlx_envs.wrappers.bonus import BonusWrapper, VectorBonusWrapper
 
 #: The vector twins that have a per-env estimator (``per_env=True``).
 PER_ENV = "VectorCountBonus, VectorPseudoCountBonus and VectorPredictionGainBonus (model='cts')"
@@ -173,7 +172,7 @@ class HashCountBonus(_Hash, BonusWrapper, RecordConstructorArgs):
         beta: bonus scale or schedule.
         k: code length in bits; ``image``, ``downsample``: frame preprocessing; ``table``:
             "exact" or "sketch" (count-min); ``form``: as :class:`CountBonus`; ``seed``: of the
-            projection. See :class:`~rlx_envs.exploration.counts.SimHashCounts`.
+            projection. See :class:`~rlx_envs.estimators.counts.SimHashCounts`.
         **options: ``normalize``, ``mix``, ``per_episode``.
 
     Example:
@@ -198,7 +197,7 @@ def density_model(
     """A density model for observations of ``space``: "cts", "empirical" or a factory.
 
     With ``envs=N`` (per-env pseudo-counts), ``envs`` independent CTS models stacked as arrays
-    (:class:`~rlx_envs.exploration.cts_batch.BatchedCTSDensity`); only ``model="cts"`` has that.
+    (:class:`~rlx_envs.estimators.cts_batch.BatchedCTSDensity`); only ``model="cts"`` has that.
     """
     if envs is not None and model != "cts":
         raise ValueError(
@@ -261,7 +260,7 @@ class PseudoCountBonus(_PseudoCounts, BonusWrapper, RecordConstructorArgs):
     and the recoding probability rho'(s) after one update give N_hat = rho (1 - rho') / (rho' -
     rho), the count before this visit. ``info["pseudo_count"]`` is N_hat + 1, the count with
     this visit included, as ``CountBonus`` counts (so a new state's bonus is beta, not the
-    paper's 10 beta from (0 + 0.01)^-1/2). See :mod:`rlx_envs.exploration.pseudo_counts`.
+    paper's 10 beta from (0 + 0.01)^-1/2). See :mod:`rlx_envs.estimators.pseudo_counts`.
 
     Args:
         env: the env.
@@ -289,7 +288,7 @@ class VectorPseudoCountBonus(_PseudoCounts, VectorBonusWrapper, RecordConstructo
     (a loop over the envs: each update changes the next probability).
 
     With ``per_env=True`` (and ``model="cts"``) each env has its own CTS model, the N models
-    stacked as arrays (:class:`~rlx_envs.exploration.cts_batch.BatchedCTSDensity`: one gather
+    stacked as arrays (:class:`~rlx_envs.estimators.cts_batch.BatchedCTSDensity`: one gather
     and one scatter per step for the whole batch): env i gets exactly what
     ``PseudoCountBonus`` gives on env i's own transitions.
     """

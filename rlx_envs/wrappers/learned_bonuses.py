@@ -13,11 +13,10 @@ from __future__ import annotations
 
 from gymnasium.utils import RecordConstructorArgs
 
-from rlx_envs.exploration.bnn import InfoGain
-from rlx_envs.exploration.predictors import RND, ForwardModelError
-
-from .bonus import BonusWrapper, VectorBonusWrapper
-from .bonuses import _Bonus
+from rlx_envs.estimators.bnn import InfoGain
+from rlx_envs.estimators.predictors import RND, ForwardModelError
+from rlx_envs.wrappers.bonus import BonusWrapper, VectorBonusWrapper
+from rlx_envs.wrappers.bonuses import _Bonus
 
 
 # -- learned predictors: model error, RND, information gain --------------------------------------
@@ -56,7 +55,7 @@ class ModelErrorBonus(_ModelError, BonusWrapper, RecordConstructorArgs):
     Args:
         env: the env (Box or Discrete observations; Discrete or Box actions).
         beta: bonus scale or schedule.
-        **kwargs: of :class:`~rlx_envs.exploration.predictors.ForwardModelError` (``features``,
+        **kwargs: of :class:`~rlx_envs.estimators.predictors.ForwardModelError` (``features``,
             ``hidden``, ``lr``, ``updates``, ``seed``) and the common options.
     """
 
@@ -80,7 +79,7 @@ class RNDBonus(_RND, BonusWrapper, RecordConstructorArgs):
     Args:
         env: the env (Box or Discrete observations).
         beta: bonus scale or schedule.
-        **kwargs: of :class:`~rlx_envs.exploration.predictors.RND` (``features``, ``hidden``,
+        **kwargs: of :class:`~rlx_envs.estimators.predictors.RND` (``features``, ``hidden``,
             ``lr``, ``updates``, ``seed``) and the common options.
 
     Example:
@@ -128,7 +127,7 @@ class InfoGainBonus(_InfoGain, BonusWrapper, RecordConstructorArgs):
     Args:
         env: the env (Box or Discrete observations; Discrete or Box actions).
         beta: bonus scale or schedule.
-        **kwargs: of :class:`~rlx_envs.exploration.bnn.InfoGain` (``features``, ``hidden``,
+        **kwargs: of :class:`~rlx_envs.estimators.bnn.InfoGain` (``features``, ``hidden``,
             ``lr``, ``updates``, ``window``, ``seed``) and the common options.
     """
 

@@ -12,7 +12,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from rlx_envs.physics.parameters import Binding, Parameter, is_mujoco_env
+from rlx_envs.rules.physics.parameters import Binding, Parameter, is_mujoco_env
 
 #: Salt of the physics stream: ``reset(seed=s)`` seeds it with ``[s, PHYSICS_STREAM]``, apart
 #: from the env's own generator, so the physics and the env's reset noise are both fixed by s.
@@ -25,13 +25,13 @@ class PhysicsRandomization(gym.Wrapper, gym.utils.RecordConstructorArgs):
 
     Works on any env whose ``unwrapped`` has a compiled ``model`` (``MjModel``) and ``data``
     (every Gymnasium MuJoCo env). Parameters are declared by name (see
-    :mod:`rlx_envs.physics`); each reset restores the nominal model, writes the new draw and
+    :mod:`rlx_envs.rules.physics`); each reset restores the nominal model, writes the new draw and
     recomputes MuJoCo's derived constants (``mj_setConst``) where needed. The XML is never
     recompiled. The values in force are in ``info["physics"]`` at every reset and step.
 
     Args:
         env: a MuJoCo env.
-        parameters: the randomized quantities (:class:`~rlx_envs.physics.Parameter`).
+        parameters: the randomized quantities (:class:`~rlx_envs.rules.physics.Parameter`).
         ensemble: optional finite list of draws (dicts naming every parameter): each reset picks
             one of them uniformly instead of drawing from the distributions (EPOpt's ensemble).
         resample_every: draw new physics every this many episodes (1: every reset); ``None``
@@ -44,7 +44,7 @@ class PhysicsRandomization(gym.Wrapper, gym.utils.RecordConstructorArgs):
 
     Example:
         >>> import gymnasium as gym
-        >>> from rlx_envs.physics import TruncatedNormal, body_mass
+        >>> from rlx_envs.rules.physics import TruncatedNormal, body_mass
         >>> from rlx_envs.wrappers import PhysicsRandomization
         >>> env = PhysicsRandomization(
         ...     gym.make("Hopper-v5"), [body_mass("torso", TruncatedNormal(6.0, 1.5, 3.0, 9.0))]
@@ -93,7 +93,7 @@ class PhysicsRandomization(gym.Wrapper, gym.utils.RecordConstructorArgs):
             raise ValueError("PhysicsRandomization needs at least one parameter")
         for p in parameters + unmodeled:
             if not isinstance(p, Parameter):
-                raise TypeError(f"parameters must be rlx_envs.physics.Parameter, got {p!r}")
+                raise TypeError(f"parameters must be rlx_envs.rules.physics.Parameter, got {p!r}")
         model = env.unwrapped.model
         # One binding over both lists, so that no slot is edited twice.
         self._binding = Binding(model, parameters + unmodeled)

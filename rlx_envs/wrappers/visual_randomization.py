@@ -15,7 +15,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium.vector import AutoresetMode
 
-from rlx_envs.grid import appearance
+from rlx_envs.rules.minimontezuma import appearance
 
 PIXEL_MODES = ("pixels", "dict")
 
@@ -48,7 +48,8 @@ class VisualRandomization(gym.Wrapper, gym.utils.RecordConstructorArgs):
 
     Args:
         env: a MiniMontezuma env with ``obs_mode="pixels"`` or ``"dict"``.
-        theme: ``None`` (random draws) or a name of :data:`rlx_envs.grid.appearance.THEMES`
+        theme: ``None`` (random draws) or a name of
+            :data:`rlx_envs.rules.minimontezuma.appearance.THEMES`
             (``"classic"``, ``"sim"``, ``"real"``, ``"night"``): one fixed appearance.
         textures: draw a wall texture (noise, stripes or checkers).
         clutter: draw a textured background (empty cells and sprite backgrounds).
@@ -193,23 +194,3 @@ class VectorVisualRandomization(gym.vector.VectorWrapper):
             np.stack([t for t, _ in looks]), np.array([s for _, s in looks]), envs
         )
         return True
-
-
-def themed_env(theme: str = "sim", level: str = "first_room", obs_mode: str = "pixels", **kwargs):
-    """Entry point of ``rlx/MiniMontezumaSim-v0`` and ``-Real-v0``: the env in one fixed theme."""
-    from rlx_envs.grid.env import MiniMontezumaEnv
-
-    return VisualRandomization(MiniMontezumaEnv(level=level, obs_mode=obs_mode, **kwargs), theme)
-
-
-def themed_vector_env(
-    theme: str = "sim", level: str = "first_room", obs_mode: str = "pixels", **kwargs
-):
-    """The batched twin of :func:`themed_env` (``gym.make_vec(..., "vector_entry_point")``)."""
-    from rlx_envs.grid.vector import MiniMontezumaVectorEnv
-
-    env = MiniMontezumaVectorEnv(level=level, obs_mode=obs_mode, **kwargs)
-    return VectorVisualRandomization(env, theme)
-
-
-themed_env.metadata = {"render_modes": ["rgb_array", "human", "ansi"], "render_fps": 15}

@@ -1,0 +1,1 @@
+"""Analysis tools shared by every application: statistics, transfer metrics, plots, provenance."""

@@ -1,0 +1,290 @@
+"""Bonus scales over time (beta schedules) and running normalisers of the bonus.
+
+Both have a scalar path (one env step, plain Python floats, for speed) and a batch path (numpy,
+for vector envs) that give identical numbers: the batch path folds its elements in order, as
+the scalar path would one at a time. The per-env normalisers (``make_normaliser(name, envs=N)``,
+for ``per_env=True``) keep N independent states as arrays: env i's bonuses are normalised exactly
+as a lone normaliser fed env i's bonuses alone would normalise them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+
+from rlx_envs.estimators.keys import occurrence_rank
+
+
+def _check(name: str, value, minimum: float = 0.0) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+    if value < minimum:
+        raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
+    return float(value)
+
+
+class Schedule:
+    """beta(t) over env steps t = 0, 1, 2, ... (summed over the envs of a vector env)."""
+
+    def __call__(self, t: int) -> float:
+        raise NotImplementedError
+
+    def many(self, t: np.ndarray) -> np.ndarray:
+        """beta at each of the steps ``t``."""
+        return np.array([self(int(s)) for s in t], dtype=np.float64)
+
+
+@dataclasses.dataclass(frozen=True)
+class Constant(Schedule):
+    """beta(t) = value.
+
+    >>> Constant(0.1)(10**6)
+    0.1
+    """
+
+    value: float
+
+    def __post_init__(self):
+        object.__setattr__(self, "value", _check("beta", self.value))
+
+    def __call__(self, t: int) -> float:
+        return self.value
+
+    def many(self, t: np.ndarray) -> np.ndarray:
+        return np.full(len(t), self.value)
+
+
+@dataclasses.dataclass(frozen=True)
+class Linear(Schedule):
+    """From ``start`` to ``end`` linearly over ``steps`` env steps, then ``end``.
+
+    >>> Linear(1.0, 0.0, 10)(5), Linear(1.0, 0.0, 10)(50)
+    (0.5, 0.0)
+    """
+
+    start: float
+    end: float
+    steps: int
+
+    def __post_init__(self):
+        object.__setattr__(self, "start", _check("Linear start", self.start))
+        object.__setattr__(self, "end", _check("Linear end", self.end))
+        if isinstance(self.steps, bool) or not isinstance(self.steps, int) or self.steps < 1:
+            raise ValueError(f"Linear steps must be a positive integer, got {self.steps!r}")
+
+    def __call__(self, t: int) -> float:
+        if t >= self.steps:
+            return self.end
+        return self.start + (self.end - self.start) * (t / self.steps)
+
+    def many(self, t: np.ndarray) -> np.ndarray:
+        frac = np.minimum(np.asarray(t, dtype=np.float64) / self.steps, 1.0)
+        out = self.start + (self.end - self.start) * frac
+        return np.where(np.asarray(t) >= self.steps, self.end, out)
+
+
+@dataclasses.dataclass(frozen=True)
+class Exponential(Schedule):
+    """``start * 0.5 ** (t / half_life)``, never below ``floor``.
+
+    >>> Exponential(1.0, half_life=100)(100)
+    0.5
+    """
+
+    start: float
+    half_life: float
+    floor: float = 0.0
+
+    def __post_init__(self):
+        object.__setattr__(self, "start", _check("Exponential start", self.start))
+        object.__setattr__(self, "floor", _check("Exponential floor", self.floor))
+        half_life = _check("Exponential half_life", self.half_life)
+        if half_life <= 0:
+            raise ValueError(f"Exponential half_life must be > 0, got {half_life}")
+        object.__setattr__(self, "half_life", half_life)
+
+    def __call__(self, t: int) -> float:
+        return max(self.floor, self.start * 0.5 ** (t / self.half_life))
+
+    def many(self, t: np.ndarray) -> np.ndarray:
+        values = self.start * 0.5 ** (np.asarray(t, dtype=np.float64) / self.half_life)
+        return np.maximum(self.floor, values)
+
+
+def as_schedule(beta) -> Schedule:
+    """A :class:`Schedule` from a number or a schedule; negative or non-finite values refused."""
+    if isinstance(beta, Schedule):
+        return beta
+    if isinstance(beta, bool) or not isinstance(beta, (int, float, np.floating, np.integer)):
+        raise TypeError(
+            f"beta must be a non-negative number or a schedule (Constant, Linear, Exponential), "
+            f"got {beta!r}"
+        )
+    return Constant(float(beta))
+
+
+# -- normalisers ---------------------------------------------------------------------------------
+class Normaliser:
+    """Turns raw bonuses into normalised ones, learning from the stream it sees."""
+
+    def one(self, x: float) -> float:
+        """Update on one raw bonus and return it normalised."""
+        return float(self.many(np.array([x]))[0])
+
+    def many(self, x: np.ndarray) -> np.ndarray:
+        """Update on raw bonuses in order and return each normalised (as :meth:`one` would)."""
+        return np.array([self.one(float(v)) for v in x])
+
+    def state_dict(self) -> dict:
+        return dict(self.__dict__)
+
+    def load_state_dict(self, state: dict) -> None:
+        self.__dict__.update(state)
+
+
+class Identity(Normaliser):
+    """No normalisation."""
+
+    def one(self, x: float) -> float:
+        return x
+
+    def many(self, x: np.ndarray) -> np.ndarray:
+        return np.asarray(x, dtype=np.float64)
+
+
+class RunningStd(Normaliser):
+    """Divide by the running standard deviation of all raw bonuses so far, this one included
+    (Burda et al. 2018 divide RND's bonus by a running std). Until the std is positive, the bonus
+    passes unchanged."""
+
+    def __init__(self):
+        self.count, self.sum, self.sum_sq = 0, 0.0, 0.0
+
+    def one(self, x: float) -> float:
+        self.count += 1
+        self.sum += x
+        self.sum_sq += x * x
+        return x / self._std(self.count, self.sum, self.sum_sq)
+
+    def many(self, x: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=np.float64)
+        counts = self.count + np.arange(1, len(x) + 1)
+        sums = np.cumsum(np.r_[self.sum, x])[1:]  # left to right, as :meth:`one` adds
+        sums_sq = np.cumsum(np.r_[self.sum_sq, x * x])[1:]
+        if len(x):
+            self.count, self.sum, self.sum_sq = int(counts[-1]), float(sums[-1]), float(sums_sq[-1])
+        mean = sums / counts
+        var = sums_sq / counts - mean * mean  # the same float64 operations as _std, elementwise
+        return x / np.where(var > 1e-16, np.sqrt(np.maximum(var, 0.0)), 1.0)
+
+    @staticmethod
+    def _std(count: int, total: float, total_sq: float) -> float:
+        mean = total / count
+        var = total_sq / count - mean * mean
+        return math.sqrt(var) if var > 1e-16 else 1.0
+
+
+class DecayingMax(Normaliser):
+    """Divide by the largest raw bonus so far, decayed by ``decay`` per step (Stadie et al. 2015
+    normalise prediction errors by their running maximum)."""
+
+    def __init__(self, decay: float = 0.9999):
+        if not 0.0 < decay <= 1.0:
+            raise ValueError(f"decay must lie in (0, 1], got {decay!r}")
+        self.decay, self.maximum = float(decay), 0.0
+
+    def one(self, x: float) -> float:
+        self.maximum = max(self.maximum * self.decay, x)
+        return x / self.maximum if self.maximum > 0 else 0.0
+
+
+class PerEnvNormaliser:
+    """N independent normalisers of one kind, one per env, their states stacked as arrays.
+
+    ``many(x, envs)`` normalises raw bonuses ``x`` of envs ``envs`` (in order; an env listed twice
+    is updated twice, its first entry first), each as that env's lone normaliser would.
+
+    >>> per_env = make_normaliser("std", envs=2)
+    >>> per_env.many(np.array([1.0, 5.0, 3.0]), np.array([0, 1, 0])).tolist()  # env 0: 1, 3
+    [1.0, 5.0, 3.0]
+    """
+
+    def __init__(self, envs: int):
+        self.envs = int(envs)
+
+    def many(self, x: np.ndarray, envs: np.ndarray) -> np.ndarray:
+        x, envs = np.asarray(x, dtype=np.float64), np.asarray(envs, dtype=np.int64)
+        rank = occurrence_rank(envs)
+        if not rank.any():  # the usual case: one bonus per env
+            return self._distinct(x, envs)
+        out = np.empty(len(x))
+        for r in range(int(rank.max()) + 1):
+            chosen = np.flatnonzero(rank == r)
+            out[chosen] = self._distinct(x[chosen], envs[chosen])
+        return out
+
+    def _distinct(self, x: np.ndarray, envs: np.ndarray) -> np.ndarray:
+        """:meth:`many` for distinct envs: elementwise, the scalar normaliser's operations."""
+        raise NotImplementedError
+
+    def state_dict(self) -> dict:
+        return {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in self.__dict__.items()}
+
+    def load_state_dict(self, state: dict) -> None:
+        if int(state["envs"]) != self.envs:
+            raise ValueError(f"normaliser state holds {state['envs']} envs, this one {self.envs}")
+        for k, v in state.items():
+            setattr(self, k, v.copy() if isinstance(v, np.ndarray) else v)
+
+
+class PerEnvIdentity(PerEnvNormaliser):
+    """No normalisation, per env."""
+
+    def _distinct(self, x: np.ndarray, envs: np.ndarray) -> np.ndarray:
+        return x
+
+
+class PerEnvRunningStd(PerEnvNormaliser):
+    """:class:`RunningStd` per env."""
+
+    def __init__(self, envs: int):
+        super().__init__(envs)
+        self.count = np.zeros(self.envs, dtype=np.int64)
+        self.sum, self.sum_sq = np.zeros(self.envs), np.zeros(self.envs)
+
+    def _distinct(self, x: np.ndarray, envs: np.ndarray) -> np.ndarray:
+        self.count[envs] += 1
+        self.sum[envs] += x
+        self.sum_sq[envs] += x * x
+        count = self.count[envs]
+        mean = self.sum[envs] / count
+        var = self.sum_sq[envs] / count - mean * mean  # RunningStd._std's operations
+        return x / np.where(var > 1e-16, np.sqrt(np.maximum(var, 0.0)), 1.0)
+
+
+class PerEnvDecayingMax(PerEnvNormaliser):
+    """:class:`DecayingMax` per env."""
+
+    def __init__(self, envs: int, decay: float = 0.9999):
+        super().__init__(envs)
+        self.decay = DecayingMax(decay).decay
+        self.maximum = np.zeros(self.envs)
+
+    def _distinct(self, x: np.ndarray, envs: np.ndarray) -> np.ndarray:
+        maximum = np.maximum(self.maximum[envs] * self.decay, x)
+        self.maximum[envs] = maximum
+        return np.divide(x, maximum, out=np.zeros(len(x)), where=maximum > 0)
+
+
+NORMALISERS = {"none": Identity, "std": RunningStd, "max": DecayingMax}
+PER_ENV_NORMALISERS = {"none": PerEnvIdentity, "std": PerEnvRunningStd, "max": PerEnvDecayingMax}
+
+
+def make_normaliser(name: str, envs: int | None = None) -> Normaliser | PerEnvNormaliser:
+    """A normaliser by name: "none", "std" (running std) or "max" (decaying maximum); with
+    ``envs=N``, N independent ones (:class:`PerEnvNormaliser`)."""
+    if name not in NORMALISERS:
+        raise ValueError(f"unknown normalize {name!r}; valid choices: {sorted(NORMALISERS)}")
+    return NORMALISERS[name]() if envs is None else PER_ENV_NORMALISERS[name](envs)

@@ -1,1 +1,0 @@
-"""MiniMontezuma: level format, rules, observations, rendering, procedural levels."""
