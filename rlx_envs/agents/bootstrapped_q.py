@@ -73,6 +73,7 @@ import numpy as np
 from rlx_envs.agents.base import check_unit_interval
 from rlx_envs.agents.keyed import STREAMS, normal
 from rlx_envs.agents.tabular import TIE, TabularAgent, argmax_ties
+from rlx_envs.core.arguments import integer
 
 # -- hyperparameters -----------------------------------------------------------------------------
 #: K, the number of heads (Osband et al. 2016 use 10).
@@ -131,12 +132,7 @@ class BootstrappedQ(TabularAgent):
         gamma: float = GAMMA,
         evaluation: str = EVALUATION,
     ):
-        if (
-            isinstance(heads, bool)
-            or not isinstance(heads, (int, np.integer))
-            or not 1 <= heads <= MAX_HEADS
-        ):
-            raise ValueError(f"heads must be an integer in 1..{MAX_HEADS}, got {heads!r}")
+        heads = integer("heads", heads, minimum=1, maximum=MAX_HEADS)
         check_unit_interval(mask_probability=mask_probability, alpha=alpha, gamma=gamma)
         if not prior_scale >= 0:
             raise ValueError(f"prior_scale must be >= 0, got {prior_scale!r}")

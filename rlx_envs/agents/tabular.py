@@ -25,6 +25,7 @@ from gymnasium import spaces
 from rlx_envs.agents.base import check_unit_interval
 from rlx_envs.agents.keyed import seed_keys, uniform
 from rlx_envs.agents.table import StateRows, observation_hashes
+from rlx_envs.core.arguments import integer
 
 #: Streams of the counter-based draws (see :mod:`rlx_envs.agents.keyed`).
 EXPLORE, ACTION, TIE = 0, 1, 2
@@ -119,9 +120,7 @@ class TabularAgent:
     # -- single interface -----------------------------------------------------------------
     def reset(self, observation_space, action_space, seed: int) -> None:
         """Forget everything; all later draws come from ``seed`` (one agent)."""
-        if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-            raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
-        self.reset_batch(observation_space, action_space, [int(seed)])
+        self.reset_batch(observation_space, action_space, [integer("seed", seed, minimum=0)])
 
     def act(self, obs, greedy: bool = False) -> int:
         """An action (``greedy=True`` for evaluation: no exploration)."""

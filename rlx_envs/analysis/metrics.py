@@ -50,6 +50,8 @@ from typing import overload
 import numpy as np
 from numpy.typing import ArrayLike
 
+from rlx_envs.core.arguments import integer, is_integer, is_real, real
+
 __all__ = [
     "AXES",
     "Censored",
@@ -205,15 +207,12 @@ def resample(curve: Curve, x: ArrayLike) -> Curve:
 
 # ------------------------------------------------------------------------- single-curve metrics
 def _tail_points(n: int, tail: float | int) -> int:
-    if isinstance(tail, bool) or not isinstance(tail, (int, float, np.integer, np.floating)):
+    if not is_real(tail):
         raise ValueError(f"tail must be a fraction in (0, 1] or a count >= 1, got {tail!r}")
-    if isinstance(tail, (int, np.integer)):
-        if tail < 1:
-            raise ValueError(f"tail as a number of points must be >= 1, got {tail}")
-        return min(int(tail), n)
-    if not 0.0 < tail <= 1.0:
-        raise ValueError(f"tail as a fraction must be in (0, 1], got {tail!r}")
-    return max(1, math.ceil(tail * n - 1e-9))
+    if is_integer(tail):
+        return min(integer("tail as a number of points", tail, minimum=1), n)
+    fraction = real("tail as a fraction", tail, above=0.0, maximum=1.0)
+    return max(1, math.ceil(fraction * n - 1e-9))
 
 
 def asymptotic_performance(curve: Curve, tail: float | int = 0.1) -> float:

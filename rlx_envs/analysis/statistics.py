@@ -25,6 +25,8 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
+from rlx_envs.core.arguments import integer, is_integer
+
 #: Largest number of resampled scores held in memory at once by the bootstrap.
 _CHUNK_ELEMENTS = 1 << 20
 
@@ -58,14 +60,13 @@ def _runs_by_tasks(scores: ArrayLike, name: str = "scores") -> np.ndarray:
 def _generator(seed: int | np.random.Generator) -> np.random.Generator:
     if isinstance(seed, np.random.Generator):
         return seed
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+    if not is_integer(seed):
         raise ValueError(f"seed must be an int or a numpy Generator, got {seed!r}")
     return np.random.default_rng(seed)
 
 
 def _check_bootstrap_args(reps: int, confidence: float) -> None:
-    if isinstance(reps, bool) or not isinstance(reps, (int, np.integer)) or reps < 1:
-        raise ValueError(f"reps must be a positive int, got {reps!r}")
+    integer("reps", reps, minimum=1)
     if not 0.0 < confidence < 1.0:
         raise ValueError(f"confidence must be in (0, 1), got {confidence!r}")
 

@@ -20,6 +20,8 @@ import traceback
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from rlx_envs.core.arguments import integer
+
 
 class JobError(RuntimeError):
     """A job raised: the message names the job (its index and argument) and its traceback."""
@@ -84,8 +86,7 @@ def run_jobs(
             jobs are cancelled).
     """
     jobs = list(jobs)
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise ValueError(f"workers must be an integer >= 1, got {workers!r}")
+    workers = integer("workers", workers, minimum=1)
     order: Sequence[int] = range(len(jobs))
     if cost is not None:
         order = sorted(order, key=lambda i: -cost(jobs[i]))

@@ -33,6 +33,8 @@ from gymnasium.utils import seeding
 from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
+from rlx_envs.core.arguments import integer, is_integer
+
 #: Render modes of every twin (each returns a tuple: one frame or text per env).
 RENDER_MODES = ("rgb_array", "ansi")
 
@@ -44,15 +46,9 @@ def as_arrays(tables: Any) -> Any:
     return type(tables)(*(np.asarray(getattr(tables, field.name)) for field in fields))
 
 
-def _is_int(value: Any) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
-
-
 def check_num_envs(num_envs: Any) -> int:
     """``num_envs`` as an int, or a ValueError unless it is an integer >= 1."""
-    if not _is_int(num_envs) or num_envs < 1:
-        raise ValueError(f"num_envs must be an integer >= 1, got {num_envs!r}")
-    return int(num_envs)
+    return integer("num_envs", num_envs, minimum=1)
 
 
 def check_autoreset_mode(mode: Any) -> AutoresetMode:
@@ -74,7 +70,7 @@ def env_seeds(seed: Any, num_envs: int) -> list[int | None]:
     """One seed (or None: no new seed) per env, as ``SyncVectorEnv.reset`` deals them out."""
     if seed is None:
         return [None] * num_envs
-    if _is_int(seed):
+    if is_integer(seed):
         if seed < 0:
             raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
         return [int(seed) + i for i in range(num_envs)]
@@ -83,7 +79,7 @@ def env_seeds(seed: Any, num_envs: int) -> list[int | None]:
     if isinstance(seed, (str, bytes, dict)) or not hasattr(seed, "__len__"):
         raise ValueError(message)
     seeds = list(seed)
-    if len(seeds) != num_envs or not all(s is None or (_is_int(s) and s >= 0) for s in seeds):
+    if len(seeds) != num_envs or not all(s is None or (is_integer(s) and s >= 0) for s in seeds):
         raise ValueError(message)
     return [None if s is None else int(s) for s in seeds]
 
@@ -125,7 +121,7 @@ class TabularVectorEnv(VectorEnv):
             raise ValueError(f"unknown render_mode {render_mode!r} for a vector env; valid "
                              f"choices: {list(RENDER_MODES)}")  # fmt: skip
         steps = max_episode_steps
-        if steps is not None and (not _is_int(steps) or steps < 1):
+        if steps is not None and (not is_integer(steps) or steps < 1):
             raise ValueError(f"max_episode_steps must be an integer >= 1 or None, got {steps!r}")
         self.autoreset_mode = check_autoreset_mode(autoreset_mode)
         self.metadata = {**self.metadata, "autoreset_mode": self.autoreset_mode}
@@ -150,7 +146,7 @@ class TabularVectorEnv(VectorEnv):
         """Reset every env, or those in ``options["reset_mask"]``; env i gets seed ``seed + i``
         (or ``seed[i]`` from a list of ``num_envs`` seeds)."""
         seeds = env_seeds(seed, self.num_envs)
-        super().reset(seed=int(seed) if _is_int(seed) else None)
+        super().reset(seed=int(seed) if is_integer(seed) else None)
         options = dict(options or {})
         mask = options.pop("reset_mask", None)
         if options:

@@ -19,6 +19,7 @@ import math
 import numpy as np
 from gymnasium import spaces
 
+from rlx_envs.core.arguments import integer
 from rlx_envs.estimators.base import Batch, Estimator
 from rlx_envs.estimators.keys import hash_rows, key_hash, occurrence_rank
 from rlx_envs.estimators.tables import CountMinSketch, ExactTable
@@ -83,12 +84,8 @@ class ExactCounts(Estimator):
         self.form = _check_form(form)
         if count not in ("state", "state_action"):
             raise ValueError(f"unknown count {count!r}; valid choices: ['state', 'state_action']")
-        if envs is not None and (
-            isinstance(envs, bool) or not isinstance(envs, (int, np.integer)) or envs < 1
-        ):
-            raise ValueError(f"envs must be None or a positive number of streams, got {envs!r}")
         self.count = count
-        self.envs = None if envs is None else int(envs)
+        self.envs = None if envs is None else integer("envs (streams)", envs, minimum=1)
         self.needs = frozenset({"keys", "actions"} if count == "state_action" else {"keys"})
         self.reset()
 
@@ -197,10 +194,8 @@ class SimHashCounts(Estimator):
         sketch_depth: int = 4,
         seed: int = 0,
     ):
-        if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= 4096:
-            raise ValueError(f"code length k must be an integer in [1, 4096], got {k!r}")
-        if isinstance(downsample, bool) or not isinstance(downsample, int) or downsample < 1:
-            raise ValueError(f"downsample must be a positive integer, got {downsample!r}")
+        k = integer("code length k", k, minimum=1, maximum=4096)
+        downsample = integer("downsample", downsample, minimum=1)
         if table not in ("exact", "sketch"):
             raise ValueError(f"unknown table {table!r}; valid choices: ['exact', 'sketch']")
         self.k, self.form, self.image = int(k), _check_form(form), image

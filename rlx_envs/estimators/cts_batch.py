@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from rlx_envs.core.arguments import integer
 from rlx_envs.estimators.cts_layout import DEFAULT_CONTEXTS, CTSLayout
 from rlx_envs.estimators.density import CTSDensity
 from rlx_envs.estimators.keys import occurrence_rank
@@ -59,9 +60,7 @@ class BatchedCTSDensity:
         contexts: Sequence[Sequence[tuple[int, int]]] = DEFAULT_CONTEXTS,
         max_contexts: int = 256,
     ):
-        if isinstance(models, bool) or not isinstance(models, (int, np.integer)) or models < 1:
-            raise ValueError(f"models must be a positive integer (one per env), got {models!r}")
-        self.models = int(models)
+        self.models = integer("models (one per env)", models, minimum=1)
         self.layout = CTSLayout(shape, levels, image_size, contexts, max_contexts)
         layout = self.layout
         self.shape, self.image, self.levels = layout.shape, layout.image, layout.levels

@@ -14,15 +14,8 @@ import math
 
 import numpy as np
 
+from rlx_envs.core.arguments import integer, number, real
 from rlx_envs.estimators.keys import occurrence_rank
-
-
-def _check(name: str, value, minimum: float = 0.0) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
-    return float(value)
 
 
 class Schedule:
@@ -47,7 +40,7 @@ class Constant(Schedule):
     value: float
 
     def __post_init__(self):
-        object.__setattr__(self, "value", _check("beta", self.value))
+        object.__setattr__(self, "value", real("beta", self.value, minimum=0))
 
     def __call__(self, t: int) -> float:
         return self.value
@@ -69,10 +62,9 @@ class Linear(Schedule):
     steps: int
 
     def __post_init__(self):
-        object.__setattr__(self, "start", _check("Linear start", self.start))
-        object.__setattr__(self, "end", _check("Linear end", self.end))
-        if isinstance(self.steps, bool) or not isinstance(self.steps, int) or self.steps < 1:
-            raise ValueError(f"Linear steps must be a positive integer, got {self.steps!r}")
+        object.__setattr__(self, "start", real("Linear start", self.start, minimum=0))
+        object.__setattr__(self, "end", real("Linear end", self.end, minimum=0))
+        object.__setattr__(self, "steps", integer("Linear steps", self.steps, minimum=1))
 
     def __call__(self, t: int) -> float:
         if t >= self.steps:
@@ -98,11 +90,9 @@ class Exponential(Schedule):
     floor: float = 0.0
 
     def __post_init__(self):
-        object.__setattr__(self, "start", _check("Exponential start", self.start))
-        object.__setattr__(self, "floor", _check("Exponential floor", self.floor))
-        half_life = _check("Exponential half_life", self.half_life)
-        if half_life <= 0:
-            raise ValueError(f"Exponential half_life must be > 0, got {half_life}")
+        object.__setattr__(self, "start", real("Exponential start", self.start, minimum=0))
+        object.__setattr__(self, "floor", real("Exponential floor", self.floor, minimum=0))
+        half_life = real("Exponential half_life", self.half_life, above=0)
         object.__setattr__(self, "half_life", half_life)
 
     def __call__(self, t: int) -> float:
@@ -117,12 +107,8 @@ def as_schedule(beta) -> Schedule:
     """A :class:`Schedule` from a number or a schedule; negative or non-finite values refused."""
     if isinstance(beta, Schedule):
         return beta
-    if isinstance(beta, bool) or not isinstance(beta, (int, float, np.floating, np.integer)):
-        raise TypeError(
-            f"beta must be a non-negative number or a schedule (Constant, Linear, Exponential), "
-            f"got {beta!r}"
-        )
-    return Constant(float(beta))
+    requirement = "a non-negative number or a schedule (Constant, Linear, Exponential)"
+    return Constant(number("beta", beta, requirement))
 
 
 # -- normalisers ---------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from itertools import repeat
 
 import numpy as np
 
+from rlx_envs.core.arguments import integer
 from rlx_envs.estimators.keys import occurrence_rank
 
 
@@ -63,12 +64,8 @@ class CountMinSketch:
     """
 
     def __init__(self, width: int = 1 << 20, depth: int = 4, seed: int = 0):
-        for name, value in (("width", width), ("depth", depth)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(
-                    f"count-min sketch {name} must be a positive integer, got {value!r}"
-                )
-        self.width, self.depth = int(width), int(depth)
+        self.width = integer("count-min sketch width", width, minimum=1)
+        self.depth = integer("count-min sketch depth", depth, minimum=1)
         salts = np.random.default_rng(seed).integers(1, 2**63 - 1, size=depth, dtype=np.int64)
         self.salts = salts.astype(np.uint64) | np.uint64(1)
         self.table = np.zeros((self.depth, self.width), np.int64)

@@ -97,7 +97,7 @@ def test_bad_inputs():
         batch.log_prob_and_update(np.zeros((2, 3, 3), np.uint8), [0])
     with pytest.raises(ValueError, match="levels=4"):
         batch.log_prob_and_update(np.full((1, 3, 3), 4, np.uint8), [0])
-    with pytest.raises(ValueError, match="positive integer"):
+    with pytest.raises(ValueError, match=r"models \(one per env\) must be an integer >= 1"):
         BatchedCTSDensity(0, (3, 3), 4)
     with pytest.raises(ValueError, match="shape=\\(3, 3\\)"):
         batch.check_space(spaces.Box(0, 3, (4, 3), np.uint8))

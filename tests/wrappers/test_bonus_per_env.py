@@ -166,7 +166,7 @@ def test_per_env_exact_counts_need_env_indices():
         ExactCounts(envs=2).observe(Batch(obs=None, keys=np.array([1])))
     with pytest.raises(ValueError, match=r"indices in 0\.\.1"):
         ExactCounts(envs=2).observe(Batch(obs=None, keys=np.array([1]), envs=np.array([2])))
-    with pytest.raises(ValueError, match="positive number"):
+    with pytest.raises(ValueError, match=r"envs \(streams\) must be an integer >= 1"):
         ExactCounts(envs=0)
 
 

@@ -24,6 +24,7 @@ import numpy as np
 from rlx_envs.agents import ARS, BootstrappedQ, QLearning, RandomAgent, SoftQLearning, run_episode
 from rlx_envs.analysis.provenance import versions
 from rlx_envs.apps.executor import ProgressBar, run_jobs
+from rlx_envs.core.arguments import integer
 from rlx_envs.pairs import make_pair, pair
 from rlx_envs.wrappers.shot_budget import ShotBudget
 
@@ -57,9 +58,7 @@ class Config:
         pair(self.pair)  # unknown names raise, listing the valid ones
         build_agent(self.agent, self.agent_kwargs)
         for name in ("source_episodes", "eval_episodes"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValueError(f"{name} must be an integer >= 0, got {value!r}")
+            object.__setattr__(self, name, integer(name, getattr(self, name), minimum=0))
         if not self.seeds or any(not isinstance(s, int) or s < 0 for s in self.seeds):
             raise ValueError(f"seeds must be integers >= 0, got {self.seeds!r}")
         if len(set(self.seeds)) != len(self.seeds):

@@ -32,6 +32,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from rlx_envs.analysis.statistics import _finite, _generator
+from rlx_envs.core.arguments import integer
 
 PASS, FAIL, UNRESOLVED = "PASS", "FAIL", "UNRESOLVED"
 VERDICTS = (PASS, UNRESOLVED, FAIL)
@@ -195,12 +196,10 @@ def proportion_difference_ci(
 
 
 def _counts(successes, trials) -> tuple[int, int]:
-    for name, value in (("successes", successes), ("trials", trials)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise ValueError(f"{name} must be an integer, got {value!r}")
+    successes, trials = integer("successes", successes), integer("trials", trials)
     if trials < 1 or not 0 <= successes <= trials:
         raise ValueError(f"need 0 <= successes <= trials and trials >= 1, got {successes}/{trials}")
-    return int(successes), int(trials)
+    return successes, trials
 
 
 __all__ = [

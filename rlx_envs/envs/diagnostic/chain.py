@@ -25,6 +25,8 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
+from rlx_envs.core.arguments import integer
+
 # The rules and their constants live in rules.py, shared with the vector twin.
 from rlx_envs.rules.diagnostic import (
     LEFT,
@@ -127,13 +129,6 @@ def check_render_mode(render_mode: str | None) -> None:
     """Raise a ValueError unless ``render_mode`` is None or one of :data:`RENDER_MODES`."""
     if render_mode is not None:
         check_choice("render_mode", render_mode, RENDER_MODES)
-
-
-def check_int(name: str, value: Any, low: int) -> int:
-    """``value`` as an int, or a ValueError if it is not an integer >= ``low``."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-        raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
-    return int(value)
 
 
 def as_action(action: Any) -> int:
@@ -241,7 +236,7 @@ class ChainEnv(gym.Env):
         obs_mode: str = "index",
         render_mode: str | None = None,
     ):
-        self.length = check_int("length", length, MIN_LENGTH)
+        self.length = integer("length", length, minimum=MIN_LENGTH)
         check_choice("obs_mode", obs_mode, OBS_MODES)
         check_render_mode(render_mode)
         self.obs_mode, self.render_mode = obs_mode, render_mode

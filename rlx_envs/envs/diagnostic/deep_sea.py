@@ -23,6 +23,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
+from rlx_envs.core.arguments import integer
 from rlx_envs.envs.diagnostic.chain import (
     CELL,
     COLOURS,
@@ -30,7 +31,6 @@ from rlx_envs.envs.diagnostic.chain import (
     SCALE,
     as_action,
     check_choice,
-    check_int,
     check_render_mode,
     draw_agent,
     draw_coin,
@@ -62,12 +62,12 @@ SEA_TOP, SEA_BOTTOM, SEABED = (96, 170, 224), (12, 44, 104), (196, 172, 122)
 
 def check_options(size, obs_mode, randomize_actions, mapping_seed, render_mode) -> int:
     """``size`` as an int, or a ValueError for a bad option (shared with the vector twin)."""
-    n = check_int("size", size, 1)
+    n = integer("size", size, minimum=1)
     check_choice("obs_mode", obs_mode, OBS_MODES)
     if not isinstance(randomize_actions, (bool, np.bool_)):
         raise ValueError(f"randomize_actions must be True or False, got {randomize_actions!r}")
     if mapping_seed is not None:
-        check_int("mapping_seed", mapping_seed, 0)
+        integer("mapping_seed", mapping_seed, minimum=0)
     check_render_mode(render_mode)
     return n
 

@@ -17,6 +17,7 @@ import numpy as np
 from gymnasium import spaces
 from gymnasium.vector import AutoresetMode
 
+from rlx_envs.core.arguments import integer
 from rlx_envs.envs.diagnostic import deep_sea
 from rlx_envs.envs.diagnostic.chain import (
     ACTION_NAMES,
@@ -27,7 +28,6 @@ from rlx_envs.envs.diagnostic.chain import (
     chain_picture,
     chain_text,
     check_choice,
-    check_int,
     check_render_mode,
     observation_space,
     observation_table,
@@ -75,7 +75,7 @@ class ChainVectorEnv(TabularVectorEnv):
         max_episode_steps: int | None = None,
         autoreset_mode: AutoresetMode | str = AutoresetMode.NEXT_STEP,
     ):
-        self.length = n = check_int("length", length, MIN_LENGTH)
+        self.length = n = integer("length", length, minimum=MIN_LENGTH)
         check_choice("obs_mode", obs_mode, OBS_MODES)
         check_render_mode(render_mode)
         super().__init__(num_envs, observation_space(n, obs_mode), spaces.Discrete(2),

@@ -16,6 +16,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
+from rlx_envs.core.arguments import real
 from rlx_envs.rules.assets import asset_dir
 
 # The rules and their constants live in rules.py, shared with the vector twin.
@@ -103,12 +104,7 @@ def check_options(layout, slip_prob: float, render_mode: str | None) -> tuple[st
     modes = TopDownGridEnv.metadata["render_modes"]
     if render_mode is not None and render_mode not in modes:
         raise ValueError(f"unknown render_mode {render_mode!r}; valid modes: {modes}")
-    if (
-        isinstance(slip_prob, bool)
-        or not isinstance(slip_prob, (int, float))
-        or not (0.0 <= slip_prob <= 1.0)
-    ):
-        raise ValueError(f"slip_prob must be a number in [0, 1], got {slip_prob!r}")
+    real("slip_prob", slip_prob, minimum=0, maximum=1)
     return load_layout(layout)
 
 

@@ -14,13 +14,9 @@ import functools
 import math
 from statistics import NormalDist
 
+from rlx_envs.core.arguments import real
+
 _STANDARD = NormalDist()
-
-
-def _number(name: str, value) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
-    return float(value)
 
 
 def _ordered(low: float, high: float, what: str) -> None:
@@ -60,7 +56,7 @@ class Fixed(Distribution):
     value: float
 
     def __post_init__(self):
-        object.__setattr__(self, "value", _number("Fixed value", self.value))
+        object.__setattr__(self, "value", real("Fixed value", self.value))
 
     low = property(lambda self: self.value)
     high = property(lambda self: self.value)
@@ -85,7 +81,7 @@ class Uniform(Distribution):
 
     def __post_init__(self):
         for name in ("low", "high"):
-            object.__setattr__(self, name, _number(f"Uniform {name}", getattr(self, name)))
+            object.__setattr__(self, name, real(f"Uniform {name}", getattr(self, name)))
         _ordered(self.low, self.high, "Uniform")
 
     def ppf(self, u: float) -> float:
@@ -113,7 +109,7 @@ class LogUniform(Distribution):
 
     def __post_init__(self):
         for name in ("low", "high"):
-            object.__setattr__(self, name, _number(f"LogUniform {name}", getattr(self, name)))
+            object.__setattr__(self, name, real(f"LogUniform {name}", getattr(self, name)))
         if self.low <= 0:
             raise ValueError(f"LogUniform needs 0 < low, got low={self.low}")
         _ordered(self.low, self.high, "LogUniform")
@@ -156,7 +152,7 @@ class TruncatedNormal(Distribution):
 
     def __post_init__(self):
         for name in ("loc", "scale", "low", "high"):
-            value = _number(f"TruncatedNormal {name}", getattr(self, name))
+            value = real(f"TruncatedNormal {name}", getattr(self, name))
             object.__setattr__(self, name, value)
         if self.scale < 0:
             raise ValueError(f"TruncatedNormal std (scale) must be >= 0, got {self.scale}")
@@ -229,7 +225,7 @@ class Outside(Distribution):
 
     def __post_init__(self):
         for name in ("low", "inner_low", "inner_high", "high"):
-            object.__setattr__(self, name, _number(f"Outside {name}", getattr(self, name)))
+            object.__setattr__(self, name, real(f"Outside {name}", getattr(self, name)))
         if not self.low <= self.inner_low < self.inner_high <= self.high:
             raise ValueError(
                 "Outside needs low <= inner_low < inner_high <= high, got "

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 import mujoco
 import numpy as np
 
+from rlx_envs.core.arguments import number
 from rlx_envs.rules.physics.distributions import Distribution
 
 SET, SCALE = "set", "scale"
@@ -337,9 +338,7 @@ class Binding:
         out = {}
         for p, _, _, nominal, _ in self._plan:
             v = values[p.name]
-            if isinstance(v, bool) or not isinstance(v, (int, float, np.floating, np.integer)):
-                raise TypeError(f"value of {p.name!r} must be a number, got {v!r}")
-            v = float(v)
+            v = number(f"value of {p.name!r}", v)
             if not math.isfinite(v):
                 raise ValueError(f"value of {p.name!r} must be finite, got {v}")
             _check_range(p, nominal, v, v)

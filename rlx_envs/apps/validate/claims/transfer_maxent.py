@@ -92,6 +92,7 @@ from rlx_envs.analysis.statistics import bootstrap_ci
 from rlx_envs.apps.executor import run_jobs
 from rlx_envs.apps.validate.base import Result, Settings
 from rlx_envs.apps.validate.verdict import Comparison, difference_ci
+from rlx_envs.core.arguments import integer
 from rlx_envs.pairs import pair
 
 NAME = "transfer-maxent"
@@ -182,9 +183,7 @@ class Config:
         if not shots or shots[0] != 0 or list(shots) != sorted(set(shots)) or len(shots) < 2:
             raise ValueError(f"shots must rise strictly from 0 (two counts at least), got {shots}")
         for name in ("source_episodes", "eval_episodes"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
+            object.__setattr__(self, name, integer(name, getattr(self, name), minimum=1))
         object.__setattr__(self, "shots", shots)
 
 
