@@ -187,7 +187,24 @@ class HashCountBonus(_Hash, BonusWrapper, RecordConstructorArgs):
 
 
 class VectorHashCountBonus(_Hash, VectorBonusWrapper, RecordConstructorArgs):
-    """:class:`HashCountBonus` for a vector env: one code table, codes computed for the batch."""
+    """:class:`HashCountBonus` for a vector env: one code table, codes computed for the batch.
+
+    Example:
+        >>> import gymnasium as gym
+        >>> import numpy as np
+        >>> import rlx_envs
+        >>> from rlx_envs.wrappers import VectorHashCountBonus
+        >>> envs = VectorHashCountBonus(
+        ...     gym.make_vec(
+        ...         "rlx/MiniMontezuma-v0", num_envs=2, vectorization_mode="vector_entry_point",
+        ...         obs_mode="ram",
+        ...     ),
+        ...     k=32,
+        ... )
+        >>> _ = envs.reset(seed=0)
+        >>> envs.step(np.array([0, 0]))[4]["count"]  # one table: env 1 counts env 0's visit
+        array([1., 2.])
+    """
 
 
 # -- density models: pseudo-counts and prediction gain -------------------------------------------
@@ -291,6 +308,23 @@ class VectorPseudoCountBonus(_PseudoCounts, VectorBonusWrapper, RecordConstructo
     stacked as arrays (:class:`~rlx_envs.estimators.cts_batch.BatchedCTSDensity`: one gather
     and one scatter per step for the whole batch): env i gets exactly what
     ``PseudoCountBonus`` gives on env i's own transitions.
+
+    Example:
+        >>> import gymnasium as gym
+        >>> import numpy as np
+        >>> import rlx_envs
+        >>> from rlx_envs.wrappers import VectorPseudoCountBonus
+        >>> envs = VectorPseudoCountBonus(
+        ...     gym.make_vec(
+        ...         "rlx/MiniMontezumaFirstRoom-v0", num_envs=2,
+        ...         vectorization_mode="vector_entry_point", obs_mode="symbolic",
+        ...     ),
+        ...     per_env=True,
+        ... )
+        >>> _ = envs.reset(seed=0)
+        >>> info = envs.step(np.array([0, 0]))[4]
+        >>> info["pseudo_count"], info["intrinsic_reward"]  # a first visit in each env's model
+        (array([1., 1.]), array([0.05, 0.05]))
     """
 
 
@@ -328,10 +362,39 @@ class PredictionGainBonus(_PredictionGain, BonusWrapper, RecordConstructorArgs):
     counted, as in :class:`PseudoCountBonus`; ``info["pseudo_count"]`` is N_hat + 1).
 
     Args: as :class:`PseudoCountBonus`, plus ``c``, the prediction-gain scale.
+
+    Example:
+        >>> import gymnasium as gym
+        >>> import rlx_envs
+        >>> from rlx_envs.wrappers import PredictionGainBonus
+        >>> env = PredictionGainBonus(
+        ...     gym.make("rlx/MiniMontezumaFirstRoom-v0", obs_mode="symbolic"), c=0.1
+        ... )
+        >>> _ = env.reset(seed=0)
+        >>> info = env.step(0)[4]
+        >>> info["pseudo_count"], info["intrinsic_reward"]  # a first visit: the bonus is beta
+        (1.0, 0.05)
     """
 
 
 class VectorPredictionGainBonus(_PredictionGain, VectorBonusWrapper, RecordConstructorArgs):
     """:class:`PredictionGainBonus` for a vector env (one model, the batch in env order; with
     ``per_env=True`` and ``model="cts"``, one CTS model per env, as
-    :class:`VectorPseudoCountBonus`)."""
+    :class:`VectorPseudoCountBonus`).
+
+    Example:
+        >>> import gymnasium as gym
+        >>> import numpy as np
+        >>> import rlx_envs
+        >>> from rlx_envs.wrappers import VectorPredictionGainBonus
+        >>> envs = VectorPredictionGainBonus(
+        ...     gym.make_vec(
+        ...         "rlx/MiniMontezumaFirstRoom-v0", num_envs=2,
+        ...         vectorization_mode="vector_entry_point", obs_mode="symbolic",
+        ...     ),
+        ...     per_env=True,
+        ... )
+        >>> _ = envs.reset(seed=0)
+        >>> envs.step(np.array([0, 0]))[4]["pseudo_count"]
+        array([1., 1.])
+    """

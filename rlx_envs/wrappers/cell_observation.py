@@ -5,17 +5,6 @@ small integer tuple ``info["cell"]`` after every reset and step (MiniMontezuma's
 keys, used objects). :class:`CellObservation` makes it the observation of a single env,
 :class:`VectorCellObservation` of every env of a vector env (an (N, d) array); the rest of the
 step (rewards, ``info``, and so any bonus wrapper underneath) is unchanged.
-
->>> import gymnasium as gym
->>> import rlx_envs
->>> env = CellObservation(gym.make("rlx/MiniMontezumaFirstRoom-v0"))
->>> obs, info = env.reset(seed=0)
->>> obs.tolist() == list(info["cell"]), env.observation_space.shape
-(True, (5,))
->>> envs = VectorCellObservation(gym.make_vec("rlx/MiniMontezumaFirstRoom-v0", num_envs=3,
-...                                           vectorization_mode="vector_entry_point"))
->>> envs.reset(seed=0)[0].shape
-(3, 5)
 """
 
 from __future__ import annotations
@@ -42,7 +31,17 @@ def cell_space(env) -> gym.spaces.Box:
 
 
 class CellObservation(gym.ObservationWrapper, RecordConstructorArgs):
-    """A single env whose observation is ``info["cell"]`` (see the module docstring)."""
+    """A single env whose observation is ``info["cell"]`` (see the module docstring).
+
+    Example:
+        >>> import gymnasium as gym
+        >>> import rlx_envs
+        >>> from rlx_envs.wrappers import CellObservation
+        >>> env = CellObservation(gym.make("rlx/MiniMontezumaFirstRoom-v0"))
+        >>> obs, info = env.reset(seed=0)
+        >>> obs.tolist() == list(info["cell"]), env.observation_space.shape
+        (True, (5,))
+    """
 
     def __init__(self, env: gym.Env):
         RecordConstructorArgs.__init__(self)
@@ -62,7 +61,22 @@ class CellObservation(gym.ObservationWrapper, RecordConstructorArgs):
 
 
 class VectorCellObservation(VectorWrapper, RecordConstructorArgs):
-    """A vector env whose observations are the rows of ``info["cell"]``, (N, d) int64."""
+    """A vector env whose observations are the rows of ``info["cell"]``, (N, d) int64.
+
+    Example:
+        >>> import gymnasium as gym
+        >>> import rlx_envs
+        >>> from rlx_envs.wrappers import VectorCellObservation
+        >>> envs = VectorCellObservation(
+        ...     gym.make_vec(
+        ...         "rlx/MiniMontezumaFirstRoom-v0", num_envs=3,
+        ...         vectorization_mode="vector_entry_point",
+        ...     )
+        ... )
+        >>> obs, info = envs.reset(seed=0)
+        >>> obs.shape, obs.dtype, envs.single_observation_space.shape
+        ((3, 5), dtype('int64'), (5,))
+    """
 
     def __init__(self, env):
         RecordConstructorArgs.__init__(self)

@@ -19,16 +19,36 @@ import numpy as np
 from gymnasium.utils import RecordConstructorArgs
 from gymnasium.vector import AutoresetMode, VectorWrapper
 
+from rlx_envs.core.arguments import integer
+
 ADAPTATION, EVALUATION = "adaptation", "evaluation"
 
 
 class ShotBudgetExhausted(RuntimeError):
-    """Raised by :meth:`ShotBudget.reset` once every adaptation shot is used."""
+    """Raised by :meth:`ShotBudget.reset` once every adaptation shot is used.
+
+    Example:
+        >>> import gymnasium as gym
+        >>> import rlx_envs
+        >>> from rlx_envs.wrappers import ShotBudget, ShotBudgetExhausted
+        >>> env = ShotBudget(gym.make("rlx/GridCorridor-v0"), max_shots=0)
+        >>> try:
+        ...     env.reset(seed=0)
+        ... except ShotBudgetExhausted as error:
+        ...     print(error)
+        all 0 adaptation shots are used; evaluate inside `with env.evaluation():`
+    """
 
 
 @dataclasses.dataclass(frozen=True)
 class Shot:
-    """One finished episode of the target domain."""
+    """One finished episode of the target domain.
+
+    Example:
+        >>> shot = Shot(index=0, kind="adaptation", episode_return=1.0, length=6, success=True)
+        >>> shot  # doctest: +ELLIPSIS
+        Shot(index=0, kind='adaptation', ..., env=0, over_budget=False)
+    """
 
     #: Position among the episodes of its kind (0, 1, ...).
     index: int
@@ -48,9 +68,7 @@ class Shot:
 def _check_budget(name: str, value, allow_none: bool = False) -> int | None:
     if value is None and allow_none:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-        raise ValueError(f"{name} must be an integer >= 0, got {value!r}")
-    return int(value)
+    return integer(name, value, minimum=0)
 
 
 def _success(info: dict, i: int | None = None):
@@ -221,6 +239,26 @@ class VectorShotBudget(_Budgeted, VectorWrapper, RecordConstructorArgs):
     so, and episodes that end in the same step as the last shot are recorded with
     ``over_budget=True`` (parallel attempts cannot be taken back). ``info["shot_return"]``,
     ``["shot_length"]`` are set (with their ``_`` masks) for the envs whose episode ended.
+
+    Args:
+        env: the target vector env (any autoreset mode).
+        max_shots: adaptation episodes allowed, summed over the envs.
+        max_eval_episodes: evaluation episodes allowed (None: no limit).
+
+    Example:
+        >>> import gymnasium as gym
+        >>> import numpy as np
+        >>> import rlx_envs
+        >>> from rlx_envs.wrappers import VectorShotBudget
+        >>> envs = VectorShotBudget(
+        ...     gym.make_vec("rlx/GridCorridor-v0", num_envs=2, vectorization_mode="sync"),
+        ...     max_shots=3,
+        ... )
+        >>> _ = envs.reset(seed=0)
+        >>> for _ in range(6):  # east, six times: both episodes end in the same step
+        ...     info = envs.step(np.array([1, 1]))[4]
+        >>> info["shot_return"], envs.shots_used, envs.shots_left, [s.env for s in envs.shots]
+        (array([1., 1.]), 2, 1, [0, 1])
     """
 
     def __init__(self, env, max_shots: int, *, max_eval_episodes: int | None = None):

@@ -108,7 +108,7 @@ class VisualRandomization(gym.Wrapper, gym.utils.RecordConstructorArgs):
         return self.env.reset(seed=seed, options=options)
 
 
-class VectorVisualRandomization(gym.vector.VectorWrapper):
+class VectorVisualRandomization(gym.vector.VectorWrapper, gym.utils.RecordConstructorArgs):
     """:class:`VisualRandomization` for the native batched MiniMontezuma env.
 
     Every env has its own appearance and generator: env ``i`` of ``reset(seed=s)`` is seeded
@@ -139,7 +139,11 @@ class VectorVisualRandomization(gym.vector.VectorWrapper):
     ):
         _check_options(theme, jitter, max_shift)
         _check_env(env, "VectorVisualRandomization")
-        super().__init__(env)
+        gym.utils.RecordConstructorArgs.__init__(
+            self, theme=theme, textures=textures, clutter=clutter, jitter=jitter,
+            max_shift=max_shift,
+        )  # fmt: skip
+        gym.vector.VectorWrapper.__init__(self, env)
         self.theme, self.textures, self.clutter = theme, bool(textures), bool(clutter)
         self.jitter, self.max_shift = float(jitter), int(max_shift)
         self._rngs: list[np.random.Generator] | None = None
