@@ -26,36 +26,25 @@ from collections.abc import Callable
 import gymnasium as gym
 import numpy as np
 
+from rlx_envs.core.running import RunningMeanVar
+
 #: Env reset seeds are drawn in [0, SEED_RANGE).
 SEED_RANGE = 2**31 - 1
 
 
-class RunningMeanStd:
-    """Running mean and variance of observations (Chan et al. parallel merge), the ARS filter."""
+def filter_std(stats: RunningMeanVar) -> np.ndarray:
+    """The observation filter's standard deviation: ones until two states are seen, and ``inf``
+    for constant coordinates, so that the policy ignores them.
 
-    def __init__(self, dim: int):
-        self.count = 0
-        self.mean = np.zeros(dim)
-        self.m2 = np.zeros(dim)
-
-    def update(self, batch: np.ndarray) -> None:
-        """Merge a batch of observations shaped (n, dim)."""
-        batch = np.asarray(batch, dtype=np.float64).reshape(-1, self.mean.size)
-        n = len(batch)
-        if n == 0:
-            return
-        batch_mean = batch.mean(axis=0)
-        delta, total = batch_mean - self.mean, self.count + n
-        self.m2 += ((batch - batch_mean) ** 2).sum(axis=0) + delta**2 * self.count * n / total
-        self.mean = self.mean + delta * n / total
-        self.count = total
-
-    def std(self) -> np.ndarray:
-        """Standard deviation; constant coordinates get ``inf`` so that the policy ignores them."""
-        if self.count < 2:
-            return np.ones_like(self.mean)
-        std = np.sqrt(self.m2 / self.count)
-        return np.where(std < 1e-8, np.inf, std)
+    >>> stats = RunningMeanVar(2)
+    >>> stats.add_batch([[0.0, 5.0], [2.0, 5.0]])
+    >>> filter_std(stats).tolist()
+    [1.0, inf]
+    """
+    if stats.count < 2:
+        return np.ones_like(stats.mean)
+    std = stats.std()
+    return np.where(std < 1e-8, np.inf, std)
 
 
 def stack_pairs(pairs: list[tuple]) -> tuple[np.ndarray, np.ndarray, list]:
@@ -114,7 +103,7 @@ class ARS:
             raise ValueError(f"ARS needs Box actions, got {action_space}")
         obs_dim = int(np.prod(observation_space.shape))
         self.weights = np.zeros((int(np.prod(action_space.shape)), obs_dim))
-        self.stats = RunningMeanStd(obs_dim)
+        self.stats = RunningMeanVar(obs_dim)  # the filter: every state seen, batch by batch
         self.mean, self.std = np.zeros(obs_dim), np.ones(obs_dim)
         self.low, self.high, self.shape = action_space.low, action_space.high, action_space.shape
         self.rng = np.random.default_rng(seed)
@@ -174,8 +163,8 @@ class ARS:
         seeds = self.rng.integers(0, SEED_RANGE, size=self.n_directions)
         returns, lengths, states = self.collect(env, deltas, seeds)
         self.weights = self.update(deltas, returns, lengths)
-        self.stats.update(np.concatenate(states))
-        self.mean, self.std = self.stats.mean.copy(), self.stats.std()
+        self.stats.add_batch(np.concatenate(states))
+        self.mean, self.std = self.stats.mean.copy(), filter_std(self.stats)
         self.iteration += 1
         return float(returns.mean())
 

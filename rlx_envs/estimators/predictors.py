@@ -21,11 +21,14 @@ from __future__ import annotations
 import numpy as np
 from gymnasium import spaces
 
+from rlx_envs.core.running import RunningMeanVar
 from rlx_envs.estimators.base import Batch, Estimator
 from rlx_envs.estimators.networks import MLP, Adam
 
 #: Raw observation and action values are clipped to +-this (keeps every square finite).
 INPUT_CLIP = 1e6
+#: Added to the running variance before the square root, where observations are normalised.
+NORMALISE_EPS = 1e-8
 #: Observation spaces whose samples flatten to a fixed-size numeric vector.
 OBS_SPACES = (spaces.Box, spaces.Discrete, spaces.MultiDiscrete, spaces.MultiBinary)
 
@@ -85,36 +88,17 @@ class ActionEncoder:
         return np.clip(a.reshape(-1), -INPUT_CLIP, INPUT_CLIP)
 
 
-class RunningMeanStd:
-    """Per-feature running mean and variance (Welford), one sample at a time."""
+def normalise(stats: RunningMeanVar, x: np.ndarray, clip: float) -> np.ndarray:
+    """``(x - mean) / sqrt(var + NORMALISE_EPS)`` of running statistics, clipped to
+    ``[-clip, clip]``: RND's observation normalisation (call after at least one sample).
 
-    def __init__(self, size: int, eps: float = 1e-8) -> None:
-        self.eps = eps
-        self.count = 0
-        self.mean = np.zeros(size)
-        self.m2 = np.zeros(size)
-
-    def update(self, x: np.ndarray) -> None:
-        """Add one sample."""
-        self.count += 1
-        delta = x - self.mean
-        self.mean += delta / self.count
-        self.m2 += delta * (x - self.mean)
-
-    def normalise(self, x: np.ndarray, clip: float) -> np.ndarray:
-        """``(x - mean) / std`` clipped to ``[-clip, clip]`` (call after at least one update)."""
-        std = np.sqrt(self.m2 / max(self.count, 1) + self.eps)
-        return np.clip((x - self.mean) / std, -clip, clip)
-
-    def state_dict(self) -> dict:
-        """Count, mean and sum of squared deviations, copied."""
-        return {"count": self.count, "mean": self.mean.copy(), "m2": self.m2.copy()}
-
-    def load_state_dict(self, state: dict) -> None:
-        """Take the statistics of :meth:`state_dict`."""
-        self.count = int(state["count"])
-        self.mean = np.array(state["mean"], dtype=np.float64)
-        self.m2 = np.array(state["m2"], dtype=np.float64)
+    >>> stats = RunningMeanVar(2)
+    >>> for x in ([0.0, 1.0], [2.0, 1.0]):
+    ...     stats.add(np.array(x))
+    >>> normalise(stats, np.array([3.0, 1.0]), clip=5.0).round(6).tolist()
+    [2.0, 0.0]
+    """
+    return np.clip((x - stats.mean) / stats.std(NORMALISE_EPS), -clip, clip)
 
 
 class StateEncoder:
@@ -321,12 +305,12 @@ class RND(NeuralEstimator):
         self.target = MLP(sizes, self.activation, seed=rng)
         self.predictor = MLP(sizes, self.activation, seed=rng)
         self.optimizer = Adam(self.predictor.params, lr=self.lr)
-        self.obs_rms = RunningMeanStd(self.obs_dim)
+        self.obs_rms = RunningMeanVar(self.obs_dim)
 
     def _observe_one(self, prev_obs, action, obs) -> tuple[float, float]:
         x = self.flat(obs)
-        self.obs_rms.update(x)
-        z = self.obs_rms.normalise(x, self.obs_clip)
+        self.obs_rms.add(x)
+        z = normalise(self.obs_rms, x, self.obs_clip)
         target = self.target(z)
         pred, cache = self.predictor.forward(z)
         error = float(np.mean((pred - target) ** 2))

@@ -4,7 +4,9 @@ Both have a scalar path (one env step, plain Python floats, for speed) and a bat
 for vector envs) that give identical numbers: the batch path folds its elements in order, as
 the scalar path would one at a time. The per-env normalisers (``make_normaliser(name, envs=N)``,
 for ``per_env=True``) keep N independent states as arrays: env i's bonuses are normalised exactly
-as a lone normaliser fed env i's bonuses alone would normalise them.
+as a lone normaliser fed env i's bonuses alone would normalise them. The running-std normalisers
+keep their statistics in a :class:`~rlx_envs.core.running.RunningMeanVar` (one stream, or one per
+env), whose per-stream updates are the lone update's float64 operations, elementwise.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import math
 import numpy as np
 
 from rlx_envs.core.arguments import integer, number, real
+from rlx_envs.core.running import RunningMeanVar
 from rlx_envs.estimators.keys import occurrence_rank
 
 
@@ -140,36 +143,41 @@ class Identity(Normaliser):
         return np.asarray(x, dtype=np.float64)
 
 
+#: Below this running variance the std normalisers divide by 1 (the bonus passes unchanged).
+MIN_VARIANCE = 1e-16
+
+
 class RunningStd(Normaliser):
     """Divide by the running standard deviation of all raw bonuses so far, this one included
-    (Burda et al. 2018 divide RND's bonus by a running std). Until the std is positive, the bonus
-    passes unchanged."""
+    (Burda et al. 2018 divide RND's bonus by a running std). Until the variance exceeds
+    :data:`MIN_VARIANCE`, the bonus passes unchanged.
+
+    >>> normaliser = RunningStd()
+    >>> normaliser.one(2.0), normaliser.one(4.0)  # std 0: unchanged; then std 1
+    (2.0, 4.0)
+    >>> normaliser.many(np.array([1.0, 7.0])).round(6).tolist()  # stds sqrt(14/9), sqrt(21/4)
+    [0.801784, 3.05505]
+    """
 
     def __init__(self):
-        self.count, self.sum, self.sum_sq = 0, 0.0, 0.0
+        self.statistics = RunningMeanVar()
 
     def one(self, x: float) -> float:
-        self.count += 1
-        self.sum += x
-        self.sum_sq += x * x
-        return x / self._std(self.count, self.sum, self.sum_sq)
+        statistics = self.statistics
+        statistics.add(x)
+        var = statistics.var
+        return x / math.sqrt(var) if var > MIN_VARIANCE else x
 
     def many(self, x: np.ndarray) -> np.ndarray:
         x = np.asarray(x, dtype=np.float64)
-        counts = self.count + np.arange(1, len(x) + 1)
-        sums = np.cumsum(np.r_[self.sum, x])[1:]  # left to right, as :meth:`one` adds
-        sums_sq = np.cumsum(np.r_[self.sum_sq, x * x])[1:]
-        if len(x):
-            self.count, self.sum, self.sum_sq = int(counts[-1]), float(sums[-1]), float(sums_sq[-1])
-        mean = sums / counts
-        var = sums_sq / counts - mean * mean  # the same float64 operations as _std, elementwise
-        return x / np.where(var > 1e-16, np.sqrt(np.maximum(var, 0.0)), 1.0)
+        var = np.array(self.statistics.add_each(x.tolist()))  # :meth:`one`'s updates, in order
+        return x / np.sqrt(np.where(var > MIN_VARIANCE, var, 1.0))
 
-    @staticmethod
-    def _std(count: int, total: float, total_sq: float) -> float:
-        mean = total / count
-        var = total_sq / count - mean * mean
-        return math.sqrt(var) if var > 1e-16 else 1.0
+    def state_dict(self) -> dict:
+        return self.statistics.state_dict()
+
+    def load_state_dict(self, state: dict) -> None:
+        self.statistics.load_state_dict(state)
 
 
 class DecayingMax(Normaliser):
@@ -237,17 +245,20 @@ class PerEnvRunningStd(PerEnvNormaliser):
 
     def __init__(self, envs: int):
         super().__init__(envs)
-        self.count = np.zeros(self.envs, dtype=np.int64)
-        self.sum, self.sum_sq = np.zeros(self.envs), np.zeros(self.envs)
+        self.statistics = RunningMeanVar(streams=self.envs)
 
     def _distinct(self, x: np.ndarray, envs: np.ndarray) -> np.ndarray:
-        self.count[envs] += 1
-        self.sum[envs] += x
-        self.sum_sq[envs] += x * x
-        count = self.count[envs]
-        mean = self.sum[envs] / count
-        var = self.sum_sq[envs] / count - mean * mean  # RunningStd._std's operations
-        return x / np.where(var > 1e-16, np.sqrt(np.maximum(var, 0.0)), 1.0)
+        self.statistics.add_at(envs, x)
+        var = self.statistics.var[envs]  # RunningStd.one's operations, elementwise
+        return x / np.sqrt(np.where(var > MIN_VARIANCE, var, 1.0))
+
+    def state_dict(self) -> dict:
+        return {"envs": self.envs, **self.statistics.state_dict()}
+
+    def load_state_dict(self, state: dict) -> None:
+        if int(state["envs"]) != self.envs:
+            raise ValueError(f"normaliser state holds {state['envs']} envs, this one {self.envs}")
+        self.statistics.load_state_dict(state)
 
 
 class PerEnvDecayingMax(PerEnvNormaliser):
