@@ -18,6 +18,7 @@ import math
 
 import numpy as np
 from gymnasium import spaces
+from numpy.typing import ArrayLike
 
 from rlx_envs.core.arguments import integer
 from rlx_envs.estimators.base import Batch, Estimator
@@ -29,14 +30,24 @@ FORMS = ("mbie", "beb", "ucb")
 _MEMO_BYTES, _MEMO_ENTRIES = 4096, 1 << 20
 
 
-def count_bonus(form: str, n: np.ndarray, t: np.ndarray | None) -> np.ndarray:
-    """The raw bonus of ``form`` for counts ``n`` (>= 1) after ``t`` (>= 1) visits in all (``t``
-    is read by "ucb" only)."""
+def count_bonus(form: str, n: ArrayLike, t: ArrayLike | None = None) -> np.ndarray:
+    """The raw bonus of ``form`` for counts ``n`` (>= 1, this visit included) after ``t`` (>= 1)
+    visits in all (``t`` is read by "ucb" only). The one count bonus of the suite: the
+    pseudo-count estimators of :mod:`~rlx_envs.estimators.pseudo_counts` give "mbie" of their
+    counts.
+
+    >>> count_bonus("mbie", [1.0, 4.0]).tolist(), count_bonus("beb", [1, 4]).tolist()
+    ([1.0, 0.5], [1.0, 0.25])
+    >>> float(count_bonus("ucb", 2, t=np.e**2))
+    1.4142135623730951
+    """
     n = np.asarray(n, dtype=np.float64)
     if form == "mbie":
         return 1.0 / np.sqrt(n)
     if form == "beb":
         return 1.0 / n
+    if t is None:
+        raise ValueError('the "ucb" bonus needs t, the number of visits of all states so far')
     return np.sqrt(2.0 * np.log(np.asarray(t, dtype=np.float64)) / n)
 
 

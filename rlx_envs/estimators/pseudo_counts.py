@@ -24,9 +24,11 @@ here means the same thing, the estimators :class:`PseudoCounts` and :class:`Pred
 count the current visit too: they report the *recoded* count N_hat + 1, the numerator of rho'
 (for :class:`~rlx_envs.estimators.density.EmpiricalDensity`, exactly the visit count of x, this
 visit included, as :class:`~rlx_envs.estimators.counts.ExactCounts` reports it), and their bonus
-is (N_hat + 1)^-1/2 (:func:`count_bonus`), which the wrapper scales by beta. A never-seen state
-scores 1, as a first visit does under exact counts; the functions :func:`pseudo_count` and
-:func:`prediction_gain_count` keep the papers' N_hat.
+is (N_hat + 1)^-1/2 (the "mbie" form of :func:`~rlx_envs.estimators.counts.count_bonus`:
+Bellemare et al.'s (N_hat + 0.01)^-1/2 with the current visit counted, so no 0.01 is needed to
+keep it finite), which the wrapper scales by beta. A never-seen state scores 1, as a first visit
+does under exact counts; the functions :func:`pseudo_count` and :func:`prediction_gain_count`
+keep the papers' N_hat.
 
 With a :class:`~rlx_envs.estimators.cts_batch.BatchedCTSDensity` (N independent models) the
 estimators are per-env: each transition's ``batch.envs`` picks its model.
@@ -37,6 +39,7 @@ from __future__ import annotations
 import numpy as np
 
 from rlx_envs.estimators.base import Batch, Estimator
+from rlx_envs.estimators.counts import count_bonus
 from rlx_envs.estimators.cts_batch import BatchedCTSDensity
 from rlx_envs.estimators.density import DensityModel
 from rlx_envs.estimators.keys import occurrence_rank
@@ -115,18 +118,6 @@ def prediction_gain_count(prediction_gain, n, c):
     return _scalar_or_array(count)
 
 
-def count_bonus(count) -> np.ndarray:
-    """The exploration bonus 1 / sqrt(N) of a count N >= 1 that includes the current visit.
-
-    For the estimators here N = N_hat + 1 (see the module docstring): Bellemare et al. (2016)'s
-    (N_hat + 0.01)^-1/2 with the current visit counted, so no 0.01 is needed to keep it finite.
-
-    >>> count_bonus([1.0, 4.0]).tolist()
-    [1.0, 0.5]
-    """
-    return 1.0 / np.sqrt(np.asarray(count, dtype=np.float64))
-
-
 class _DensityEstimator(Estimator):
     """What the density-model estimators share: the model holds all the state."""
 
@@ -183,7 +174,7 @@ class PseudoCounts(_DensityEstimator):
         """Update on each state of ``batch`` in order; ``(counts N_hat + 1, bonuses)``."""
         log_p, log_p_recoding, _ = _feed(self.model, batch)
         count = np.asarray(pseudo_count(log_p, log_p_recoding), dtype=np.float64) + 1.0
-        return count, count_bonus(count)
+        return count, count_bonus("mbie", count)
 
 
 class PredictionGain(_DensityEstimator):
@@ -220,7 +211,7 @@ class PredictionGain(_DensityEstimator):
         with np.errstate(invalid="ignore"):
             gain = np.where(log_p == -np.inf, np.inf, log_p_recoding - log_p)
         count = np.asarray(prediction_gain_count(gain, n, self.c), dtype=np.float64) + 1.0
-        return count, count_bonus(count)
+        return count, count_bonus("mbie", count)
 
 
 def _feed(model, batch: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

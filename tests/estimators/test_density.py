@@ -10,13 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rlx_envs.estimators.base import Batch
-from rlx_envs.estimators.counts import ExactCounts
+from rlx_envs.estimators.counts import ExactCounts, count_bonus
 from rlx_envs.estimators.density import CTSDensity, EmpiricalDensity, preprocess_image
 from rlx_envs.estimators.pseudo_counts import (
     MAX_COUNT,
     PredictionGain,
     PseudoCounts,
-    count_bonus,
     prediction_gain_count,
     pseudo_count,
 )
@@ -105,7 +104,7 @@ def test_first_and_second_visit_by_hand():
     figure, bonus = PseudoCounts(EmpiricalDensity()).observe(Batch(np.array([[1], [1], [2]])))
     np.testing.assert_allclose(figure, [1.0, 2.0, 1.0], rtol=1e-12)
     np.testing.assert_allclose(bonus, [1.0, 2**-0.5, 1.0], rtol=1e-12)
-    assert count_bonus(1.0) == 1.0 and count_bonus(4.0) == 0.5
+    assert count_bonus("mbie", 1.0) == 1.0 and count_bonus("mbie", 4.0) == 0.5
 
 
 def test_cts_pseudo_count_by_hand():
@@ -171,7 +170,7 @@ def test_pseudo_count_is_finite(log_p, log_p_recoding):
         assert count == 0
     elif log_p_recoding <= log_p:
         assert count == MAX_COUNT
-    assert math.isfinite(float(count_bonus(count + 1)))  # the estimators report N_hat + 1
+    assert math.isfinite(float(count_bonus("mbie", count + 1)))  # the estimators report N_hat + 1
 
 
 @given(st.floats(-1e4, 0.0), st.floats(0.0, 1e4))
