@@ -32,7 +32,12 @@ _CHUNK_ELEMENTS = 1 << 20
 
 
 # ------------------------------------------------------------------------------------ checking
-def _finite(scores: ArrayLike, name: str = "scores") -> np.ndarray:
+def finite_array(scores: ArrayLike, name: str = "scores") -> np.ndarray:
+    """``scores`` as a float64 array, refusing empty input, non-numbers, NaN and infinities.
+
+    >>> finite_array([1, 2]).tolist()
+    [1.0, 2.0]
+    """
     try:
         array = np.asarray(scores, dtype=np.float64)
     except (TypeError, ValueError) as error:
@@ -46,7 +51,7 @@ def _finite(scores: ArrayLike, name: str = "scores") -> np.ndarray:
 
 
 def _runs_by_tasks(scores: ArrayLike, name: str = "scores") -> np.ndarray:
-    array = _finite(scores, name)
+    array = finite_array(scores, name)
     if array.ndim == 1:
         array = array[:, None]
     if array.ndim != 2:
@@ -57,7 +62,8 @@ def _runs_by_tasks(scores: ArrayLike, name: str = "scores") -> np.ndarray:
     return array
 
 
-def _generator(seed: int | np.random.Generator) -> np.random.Generator:
+def seeded_generator(seed: int | np.random.Generator) -> np.random.Generator:
+    """A numpy generator from an integer seed (or the generator itself): never global state."""
     if isinstance(seed, np.random.Generator):
         return seed
     if not is_integer(seed):
@@ -100,7 +106,7 @@ def iqm(scores: ArrayLike, *, fractional: bool = False) -> float:
     >>> iqm([1, 2, 3, 4, 5, 10], fractional=True)  # (0.5 * 2 + 3 + 4 + 0.5 * 5) / 3
     3.5
     """
-    values = np.sort(_finite(scores).ravel())
+    values = np.sort(finite_array(scores).ravel())
     if not fractional:
         return float(_iqm_rows(values))
     n = values.size
@@ -118,8 +124,8 @@ def performance_profile(scores: ArrayLike, taus: ArrayLike) -> np.ndarray:
     >>> performance_profile([[0.0, 1.0], [2.0, 3.0]], taus=[0.0, 1.5, 3.0]).tolist()
     [0.75, 0.5, 0.0]
     """
-    values = _finite(scores).ravel()
-    thresholds = _finite(taus, "taus")
+    values = finite_array(scores).ravel()
+    thresholds = finite_array(taus, "taus")
     if thresholds.ndim > 1:
         raise ValueError(f"taus must be a number or 1-D, got shape {thresholds.shape}")
     ordered = np.sort(values)
@@ -209,7 +215,7 @@ def bootstrap_ci(
     """
     values = _runs_by_tasks(scores)
     _check_bootstrap_args(reps, confidence)
-    rng = _generator(seed)
+    rng = seeded_generator(seed)
     fast = _batched(statistic)
     parts = []
     for block in _resamples(values, reps, rng):
@@ -245,11 +251,11 @@ def performance_profile_bands(
     True
     """
     values = _runs_by_tasks(scores)
-    thresholds = np.atleast_1d(_finite(taus, "taus"))
+    thresholds = np.atleast_1d(finite_array(taus, "taus"))
     if thresholds.ndim > 1:
         raise ValueError(f"taus must be a number or 1-D, got shape {thresholds.shape}")
     _check_bootstrap_args(reps, confidence)
-    rng = _generator(seed)
+    rng = seeded_generator(seed)
     parts = []
     for block in _resamples(values, reps, rng):
         flat = block.reshape(block.shape[0], -1)

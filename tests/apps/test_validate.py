@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from rlx_envs.analysis.intervals import difference_ci, proportion_difference_ci, wilson_interval
 from rlx_envs.apps.cli import main
 from rlx_envs.apps.executor import JobError, ProgressBar, run_jobs
 from rlx_envs.apps.validate import runner
@@ -22,9 +23,6 @@ from rlx_envs.apps.validate.verdict import (
     Comparison,
     binding,
     combine,
-    difference_ci,
-    proportion_difference_ci,
-    wilson_interval,
 )
 
 

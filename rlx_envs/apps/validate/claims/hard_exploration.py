@@ -71,10 +71,11 @@ import numpy as np
 import rlx_envs  # noqa: F401  (registers the envs)
 from rlx_envs.agents import QLearning
 from rlx_envs.agents.base import run_batch
+from rlx_envs.analysis.intervals import difference_ci, proportion_difference_ci
 from rlx_envs.analysis.plotting import pyplot, save
 from rlx_envs.apps.executor import run_jobs
 from rlx_envs.apps.validate.base import Result, Settings
-from rlx_envs.apps.validate.verdict import Comparison, difference_ci, proportion_difference_ci
+from rlx_envs.apps.validate.verdict import Comparison
 from rlx_envs.wrappers import VectorCellObservation, VectorCountBonus, VectorPseudoCountBonus
 
 NAME = "hard-exploration"

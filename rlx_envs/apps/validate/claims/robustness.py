@@ -135,11 +135,12 @@ import numpy as np
 from rlx_envs.agents.ars import ARS
 from rlx_envs.agents.base import RandomAgent, run_episode
 from rlx_envs.agents.epopt import EPOpt
+from rlx_envs.analysis.intervals import difference_ci
 from rlx_envs.analysis.plotting import pyplot, save
 from rlx_envs.analysis.statistics import bootstrap_ci
 from rlx_envs.apps.executor import run_jobs
 from rlx_envs.apps.validate.base import Result, Settings
-from rlx_envs.apps.validate.verdict import Comparison, combine, difference_ci
+from rlx_envs.apps.validate.verdict import Comparison, combine
 
 NAME = "robustness-epopt"
 STATEMENT = (

@@ -87,11 +87,12 @@ import numpy as np
 
 import rlx_envs  # noqa: F401  (registers the envs)
 from rlx_envs.agents import QLearning, SoftQLearning
+from rlx_envs.analysis.intervals import difference_ci
 from rlx_envs.analysis.plotting import pyplot, save
 from rlx_envs.analysis.statistics import bootstrap_ci
 from rlx_envs.apps.executor import run_jobs
 from rlx_envs.apps.validate.base import Result, Settings
-from rlx_envs.apps.validate.verdict import Comparison, difference_ci
+from rlx_envs.apps.validate.verdict import Comparison
 from rlx_envs.core.arguments import integer
 from rlx_envs.pairs import pair
 
