@@ -12,6 +12,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
+from rlx_envs.core.arguments import integer
 from rlx_envs.rules.physics.parameters import Binding, Parameter, is_mujoco_env
 
 #: Salt of the physics stream: ``reset(seed=s)`` seeds it with ``[s, PHYSICS_STREAM]``, apart
@@ -80,14 +81,8 @@ class PhysicsRandomization(gym.Wrapper, gym.utils.RecordConstructorArgs):
             )
         if expose not in EXPOSE:
             raise ValueError(f"unknown expose {expose!r}; valid choices: {list(EXPOSE)}")
-        if resample_every is not None and (
-            isinstance(resample_every, bool)
-            or not isinstance(resample_every, (int, np.integer))
-            or resample_every < 1
-        ):
-            raise ValueError(
-                f"resample_every must be a positive integer or None, got {resample_every!r}"
-            )
+        if resample_every is not None:
+            resample_every = integer("resample_every (or None)", resample_every, minimum=1)
         parameters, unmodeled = list(parameters), list(unmodeled)
         if not parameters:
             raise ValueError("PhysicsRandomization needs at least one parameter")

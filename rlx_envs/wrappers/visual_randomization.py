@@ -15,6 +15,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium.vector import AutoresetMode
 
+from rlx_envs.core.arguments import integer, real
 from rlx_envs.rules.minimontezuma import appearance
 
 PIXEL_MODES = ("pixels", "dict")
@@ -33,14 +34,8 @@ def _check_env(env, where: str) -> None:
 def _check_options(theme, jitter, max_shift) -> None:
     if theme is not None and theme not in appearance.THEMES:
         raise ValueError(f"unknown theme {theme!r}; valid themes: {sorted(appearance.THEMES)}")
-    if not isinstance(jitter, (int, float)) or not 0.0 <= jitter <= 1.0:
-        raise ValueError(f"jitter must be a number in [0, 1], got {jitter!r}")
-    if (
-        isinstance(max_shift, bool)
-        or not isinstance(max_shift, (int, np.integer))
-        or not (0 <= max_shift < appearance.TILE)
-    ):
-        raise ValueError(f"max_shift must be an integer in [0, 7] pixels, got {max_shift!r}")
+    real("jitter", jitter, minimum=0.0, maximum=1.0)  # refuses True, which Python calls 1
+    integer("max_shift (pixels)", max_shift, minimum=0, maximum=appearance.TILE - 1)
 
 
 class VisualRandomization(gym.Wrapper, gym.utils.RecordConstructorArgs):

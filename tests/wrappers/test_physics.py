@@ -359,7 +359,11 @@ def test_epopt_draws_match_the_table(table):
             "needs a MuJoCo env",
         ),
         (lambda: hopper(expose="obs"), ValueError, r"valid choices: \['info', 'observation'\]"),
-        (lambda: hopper(resample_every=0), ValueError, "positive integer or None"),
+        (
+            lambda: hopper(resample_every=0),
+            ValueError,
+            r"resample_every \(or None\) must be an integer >= 1",
+        ),
         (lambda: hopper(ensemble=[{"mass": 3}]), ValueError, "unknown: \\['mass'\\]"),
         (
             lambda: geom_friction("floor", Uniform(0, 1), kind="spinning"),

@@ -155,8 +155,10 @@ def test_errors_name_the_valid_choices():
         VisualRandomization(gym.make(ROOM, obs_mode="symbolic"))
     with pytest.raises(ValueError, match="set_appearance"):
         VisualRandomization(gym.make("rlx/GridRoom-v0"))
-    with pytest.raises(ValueError, match="max_shift"):
+    with pytest.raises(ValueError, match=r"max_shift \(pixels\) must be an integer in \[0, 7\]"):
         _env("pixels", max_shift=8)
+    with pytest.raises(ValueError, match="jitter must be a finite number, got True"):
+        _env("pixels", jitter=True)
     with pytest.raises(ValueError, match="shift"):
         gym.make(ROOM, obs_mode="pixels").unwrapped.set_appearance(sprites.SPRITES, (8, 0))
     with pytest.raises(ValueError, match="unknown theme"):
