@@ -63,9 +63,12 @@ def chain_tables(length: int) -> ChainTables:
     """
     last = length - 1
     next_state: list[int] = []
-    for s in range(length):
-        next_state += [max(s - 1, 0), min(s + 1, last)]  # indices LEFT, RIGHT
-    reward = [LEFT_REWARD if s == 0 else RIGHT_REWARD if s == last else 0.0 for s in range(length)]
+    for state in range(length):
+        next_state += [max(state - 1, 0), min(state + 1, last)]  # indices LEFT, RIGHT
+    reward = [
+        LEFT_REWARD if state == 0 else RIGHT_REWARD if state == last else 0.0
+        for state in range(length)
+    ]
     return ChainTables(next_state, reward)
 
 
@@ -93,12 +96,12 @@ def deep_sea_tables(size: int) -> DeepSeaTables:
     """The tables of an N x N DeepSea (N = ``size``), as Python lists."""
     last = size - 1
     move_reward = -MOVE_COST / size
-    column: list[int] = []
+    next_column: list[int] = []
     reward: list[float] = []
-    for c in range(size):
-        column += [max(c - 1, 0), min(c + 1, last)]
-        reward += [0.0, move_reward + TREASURE if c == last else move_reward]
-    return DeepSeaTables(column, reward)
+    for column in range(size):
+        next_column += [max(column - 1, 0), min(column + 1, last)]
+        reward += [0.0, move_reward + TREASURE if column == last else move_reward]
+    return DeepSeaTables(next_column, reward)
 
 
 def deep_sea_step(
@@ -111,8 +114,8 @@ def deep_sea_step(
     >>> deep_sea_step(tables, 0, 0, 1, 1), deep_sea_step(tables, 1, 1, 0, 0)
     ((1, 1, -0.005), (2, 1, 0.995))
     """
-    k = 2 * column + (action == right)
-    return row + 1, tables.column[k], tables.reward[k]
+    index = 2 * column + (action == right)
+    return row + 1, tables.column[index], tables.reward[index]
 
 
 def draw_mapping(rng: np.random.Generator, size: int) -> np.ndarray:

@@ -53,11 +53,12 @@ def grid_tables(rows: Sequence[str]) -> GridTables:
     for y in range(height):
         for x in range(width):
             for dx, dy in MOVES:
-                nx, ny = x + dx, y + dy
-                open_ = 0 <= nx < width and 0 <= ny < height and rows[ny][nx] != "#"
-                target.append(ny * width + nx if open_ else y * width + x)
-    goal = [ch == "G" for row in rows for ch in row]
-    reward = [GOAL_REWARD if g else 0.0 for g in goal]
+                next_x, next_y = x + dx, y + dy
+                inside = 0 <= next_x < width and 0 <= next_y < height
+                is_open = inside and rows[next_y][next_x] != "#"
+                target.append(next_y * width + next_x if is_open else y * width + x)
+    goal = [char == "G" for row in rows for char in row]
+    reward = [GOAL_REWARD if is_goal else 0.0 for is_goal in goal]
     xy = [(x, y) for y in range(height) for x in range(width)]
     return GridTables(target, reward, goal, xy)
 

@@ -10,12 +10,15 @@ Jewels do not change what is reachable, so they are left out of the search state
 from __future__ import annotations
 
 import dataclasses
+from typing import TypeAlias
 
 import numpy as np
 
-from rlx_envs.rules.minimontezuma import rules
-from rlx_envs.rules.minimontezuma import tiles as T
+from rlx_envs.rules.minimontezuma import rules, tiles
 from rlx_envs.rules.minimontezuma.level import Level, LevelError
+
+#: A search state: the values of :data:`_SEARCH_FIELDS`, as ints.
+SearchKey: TypeAlias = tuple[int, ...]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,53 +34,59 @@ class Solution:
     steps_to_first_key: int | None
 
 
-_KEY_FIELDS = ("room", "x", "y", "jump", "jump_dir", "fall", "inventory", "used")
+#: The state fields that tell search states apart (the rest are fixed, or left out: jewels).
+_SEARCH_FIELDS = ("room", "x", "y", "jump", "jump_dir", "fall", "inventory", "used")
 
 
 def solve(level: Level, fall_damage_height: int = 3, max_states: int = 2_000_000) -> Solution:
     """Breadth-first search from the start of ``level`` to any exit."""
-    tb = rules.Tables([level], fall_damage_height=fall_damage_height, timed_hazards=False)
-    tb = tb.to_arrays()
-    jewel_bits = sum(1 << i for i, kind in enumerate(level.object_kind) if kind == T.JEWEL)
+    tables = rules.Tables([level], fall_damage_height=fall_damage_height, timed_hazards=False)
+    tables = tables.to_arrays()
+    jewel_bits = sum(1 << i for i, kind in enumerate(level.object_kind) if kind == tiles.JEWEL)
     keep_bits = ~jewel_bits
-    start = rules.initial_state(tb, np.zeros(1, np.int64), 1, 0)
-    frontier = {f: np.asarray(getattr(start, f)) for f in _KEY_FIELDS}
-    parent: dict[tuple, tuple | None] = {_key(frontier, 0): None}
+    start = rules.initial_state(tables, np.zeros(1, np.int64), 1, 0)
+    frontier = {field: np.asarray(getattr(start, field)) for field in _SEARCH_FIELDS}
+    # Each reached search state's parent and the action from it (None for the start).
+    parent: dict[SearchKey, tuple[SearchKey, int] | None] = {_search_key(frontier, 0): None}
     depth = 0
-    first_key = None
+    steps_to_first_key = None
     goal = None
     while len(frontier["room"]) and goal is None:
         depth += 1
-        n = len(frontier["room"])
-        actions = np.repeat(np.arange(rules.NUM_ACTIONS), n)
-        s = _expand(frontier, rules.NUM_ACTIONS)
-        _, terminated, died = rules.step(tb, s, actions, rules.ARRAY)
-        s.used = s.used & keep_bits
+        frontier_size = len(frontier["room"])
+        actions = np.repeat(np.arange(rules.NUM_ACTIONS), frontier_size)
+        state = _expand(frontier, rules.NUM_ACTIONS)
+        _, terminated, died = rules.step(tables, state, actions, rules.ARRAY)
+        state.used = state.used & keep_bits
         alive = ~died
-        if first_key is None and np.any(alive & (s.inventory > np.tile(frontier["inventory"], 8))):
-            first_key = depth
+        if steps_to_first_key is None:
+            got_key = state.inventory > np.tile(frontier["inventory"], rules.NUM_ACTIONS)
+            if np.any(alive & got_key):
+                steps_to_first_key = depth
         won = terminated & alive
-        nxt: dict[str, list] = {f: [] for f in _KEY_FIELDS}
-        parents_before = np.tile(np.arange(n), rules.NUM_ACTIONS)
-        for i in np.flatnonzero(alive):
-            key = _key_of(s, i)
-            if key in parent:
+        next_frontier: dict[str, list[int]] = {field: [] for field in _SEARCH_FIELDS}
+        parent_index = np.tile(np.arange(frontier_size), rules.NUM_ACTIONS)
+        for index in np.flatnonzero(alive):
+            search_key = _search_key_of(state, index)
+            if search_key in parent:
                 continue
-            parent[key] = (_key(frontier, parents_before[i]), int(actions[i]))
-            if won[i]:
-                goal = key
+            parent[search_key] = (_search_key(frontier, parent_index[index]), int(actions[index]))
+            if won[index]:
+                goal = search_key
                 break
-            for f in _KEY_FIELDS:
-                nxt[f].append(getattr(s, f)[i])
+            for field in _SEARCH_FIELDS:
+                next_frontier[field].append(getattr(state, field)[index])
         if len(parent) > max_states:
             raise LevelError(f"level {level.name!r}: search passed {max_states} states; too large")
-        frontier = {f: np.asarray(v, dtype=np.int64) for f, v in nxt.items()}
+        frontier = {
+            field: np.asarray(values, dtype=np.int64) for field, values in next_frontier.items()
+        }
     path: list[int] = []
     node = goal
-    while node is not None and parent[node] is not None:
-        node, action = parent[node]
+    while node is not None and (link := parent[node]) is not None:
+        node, action = link
         path.append(action)
-    return Solution(goal is not None, tuple(reversed(path)), len(parent), first_key)
+    return Solution(goal is not None, tuple(reversed(path)), len(parent), steps_to_first_key)
 
 
 def check_level(level: Level, fall_damage_height: int = 3) -> Solution:
@@ -93,19 +102,22 @@ def check_level(level: Level, fall_damage_height: int = 3) -> Solution:
 
 def _expand(frontier: dict[str, np.ndarray], copies: int) -> rules.State:
     """A batched state holding ``copies`` copies of the frontier (one per action)."""
-    n = len(frontier["room"])
-    zero = np.zeros(n * copies, np.int64)
-    fields = {f: np.tile(frontier[f], copies) for f in _KEY_FIELDS}
+    frontier_size = len(frontier["room"])
+    zero = np.zeros(frontier_size * copies, np.int64)
+    fields = {field: np.tile(frontier[field], copies) for field in _SEARCH_FIELDS}
+    skulls = rules.SKULLS_PER_ROOM
     return rules.State(
         slot=zero, lives=zero + 1, clock=zero, visited=zero, entry_room=fields["room"],
         entry_x=fields["x"], entry_y=fields["y"], last_action=zero,
-        skull_x=[zero] * rules.K, skull_dir=[zero + 1] * rules.K, t=zero, key=zero, **fields,
+        skull_x=[zero] * skulls, skull_dir=[zero + 1] * skulls, t=zero, key=zero, **fields,
     )  # fmt: skip
 
 
-def _key(frontier: dict[str, np.ndarray], i: int) -> tuple:
-    return tuple(int(frontier[f][i]) for f in _KEY_FIELDS)
+def _search_key(frontier: dict[str, np.ndarray], index: int) -> SearchKey:
+    """The search state of entry ``index`` of ``frontier``."""
+    return tuple(int(frontier[field][index]) for field in _SEARCH_FIELDS)
 
 
-def _key_of(s: rules.State, i: int) -> tuple:
-    return tuple(int(getattr(s, f)[i]) for f in _KEY_FIELDS)
+def _search_key_of(state: rules.State, index: int) -> SearchKey:
+    """The search state of env ``index`` of a batched ``state``."""
+    return tuple(int(getattr(state, field)[index]) for field in _SEARCH_FIELDS)
