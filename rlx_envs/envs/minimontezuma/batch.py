@@ -13,6 +13,7 @@ import numpy as np
 from rlx_envs.rules.minimontezuma import observe, rules
 from rlx_envs.rules.minimontezuma import tiles as T
 from rlx_envs.rules.minimontezuma.level import Level
+from rlx_envs.rules.minimontezuma.ram import encode_ram
 
 K = rules.K
 
@@ -123,18 +124,5 @@ class BatchObserver:
         return grid
 
     def ram(self, s: rules.State) -> np.ndarray:
-        """(N, 128) uint8 RAM vectors, byte for byte those of the single env."""
-        n = len(s.room)
-        ram = np.zeros((n, observe.RAM_SIZE), np.uint8)
-        local = s.slot * self.rooms_per_level
-        columns = (s.room - local, s.x, s.y, s.lives, s.jump, s.jump_dir + 1, s.fall, s.clock)
-        for i, col in enumerate(columns):
-            ram[:, i] = col
-        ram[:, 8:10] = s.inventory.astype("<u2").view(np.uint8).reshape(n, 2)
-        ram[:, 10:18] = s.used.astype("<i8").view(np.uint8).reshape(n, 8)
-        ram[:, 18:26] = s.visited.astype("<i8").view(np.uint8).reshape(n, 8)
-        tail = (s.entry_room - local, s.entry_x, s.entry_y, s.last_action,
-                *s.skull_x, *(d + 1 for d in s.skull_dir))  # fmt: skip
-        for i, col in enumerate(tail):
-            ram[:, 26 + i] = col
-        return ram
+        """(N, 128) uint8 RAM vectors: :func:`ram.encode_ram`, the single env's encoder."""
+        return encode_ram(s, self.rooms_per_level, rules.ARRAY)

@@ -10,73 +10,23 @@ import numpy as np
 from gymnasium import spaces
 
 from rlx_envs.envs.minimontezuma import render
-from rlx_envs.rules.minimontezuma import appearance, observe, rules, sprites
+from rlx_envs.envs.minimontezuma.options import (
+    OBS_MODES,
+    RENDER_MODES,
+    SEMANTICS,
+    MiniMontezumaOptions,
+    ProceduralLevels,
+    observation_space,
+    resolve_level,
+    step_info,
+)
+from rlx_envs.rules.minimontezuma import appearance, observe, rules
 from rlx_envs.rules.minimontezuma import tiles as T
-from rlx_envs.rules.minimontezuma.checker import check_level
-from rlx_envs.rules.minimontezuma.level import Level, load_level, parse_level, shipped_levels
+from rlx_envs.rules.minimontezuma.level import Level
 
-OBS_MODES = ("ram", "symbolic", "pixels", "dict")
-SEMANTICS = ("plain", "masked")
-RENDER_MODES = ("rgb_array", "human", "ansi")
-
-
-def validate_config(
-    obs_mode: str,
-    render_mode: str | None,
-    lives: int,
-    fall_damage_height: int,
-    sticky_action_prob: float,
-    rewards: dict[str, float] | None,
-    reward_scale: float,
-    semantics: str,
-) -> None:
-    """Raise a clear error for any bad option (shared by the single and the batched env)."""
-    if obs_mode not in OBS_MODES:
-        raise ValueError(f"unknown obs_mode {obs_mode!r}; valid modes: {list(OBS_MODES)}")
-    if render_mode is not None and render_mode not in RENDER_MODES:
-        raise ValueError(f"unknown render_mode {render_mode!r}; valid modes: {list(RENDER_MODES)}")
-    if semantics not in SEMANTICS:
-        raise ValueError(f"unknown semantics {semantics!r}; valid choices: {list(SEMANTICS)}")
-    for name, value, lo, hi in (
-        ("lives", lives, 1, 255),
-        ("fall_damage_height", fall_damage_height, 1, 250),
-    ):
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, np.integer))
-            or not lo <= value <= hi
-        ):
-            raise ValueError(f"{name} must be an integer in [{lo}, {hi}], got {value!r}")
-    if not isinstance(sticky_action_prob, (int, float)) or not 0.0 <= sticky_action_prob <= 1.0:
-        raise ValueError(
-            f"sticky_action_prob must be a number in [0, 1], got {sticky_action_prob!r}"
-        )
-    if not isinstance(reward_scale, (int, float)) or not np.isfinite(reward_scale):
-        raise ValueError(f"reward_scale must be a finite number, got {reward_scale!r}")
-    for event, value in (rewards or {}).items():
-        if event not in rules.DEFAULT_REWARDS:
-            raise ValueError(f"unknown reward event {event!r}; valid events: {list(rules.EVENTS)}")
-        if not isinstance(value, (int, float)) or not np.isfinite(value):
-            raise ValueError(f"reward for {event!r} must be a finite number, got {value!r}")
-
-
-def resolve_level(level: str | Path | Level, fall_damage_height: int) -> Level:
-    """A shipped level name, a level file path, level text, or a :class:`Level`.
-
-    Levels that do not ship with the package are checked for solvability first.
-    """
-    if isinstance(level, Level):
-        lv = level
-    elif isinstance(level, str) and level in shipped_levels():
-        return load_level(level)
-    elif isinstance(level, str) and "\n" in level:
-        lv = parse_level(level)
-    elif isinstance(level, (str, Path)):
-        lv = load_level(level)
-    else:
-        raise TypeError(f"level must be a level name, a path, level text or a Level, got {level!r}")
-    check_level(lv, fall_damage_height)
-    return lv
+# Kept importable from here, where they were first defined.
+__all__ = ["OBS_MODES", "RENDER_MODES", "SEMANTICS", "MiniMontezumaEnv", "MiniMontezumaProcgenEnv",
+           "check_action", "observation_space", "resolve_level"]  # fmt: skip
 
 
 def check_action(action: Any) -> int:
@@ -96,18 +46,7 @@ def check_action(action: Any) -> int:
     )
 
 
-def observation_space(obs_mode: str, height: int, width: int) -> spaces.Space:
-    """The observation space of one env."""
-    tile = sprites.TILE
-    parts = {
-        "ram": spaces.Box(0, 255, (observe.RAM_SIZE,), np.uint8),
-        "symbolic": spaces.Box(0, T.NUM_CODES - 1, (height, width), np.uint8),
-        "pixels": spaces.Box(0, 255, (height * tile, width * tile, 3), np.uint8),
-    }
-    return spaces.Dict(parts) if obs_mode == "dict" else parts[obs_mode]
-
-
-class MiniMontezumaEnv(gym.Env):
+class MiniMontezumaEnv(MiniMontezumaOptions, gym.Env):
     """A side-view, Montezuma's-Revenge-like gridworld with sparse rewards.
 
     Rooms of cells joined at their edges; gravity, ladders, ropes, coloured keys and doors,
@@ -152,15 +91,8 @@ class MiniMontezumaEnv(gym.Env):
         reward_scale: float = 1.0,
         semantics: str = "plain",
     ):
-        validate_config(obs_mode, render_mode, lives, fall_damage_height, sticky_action_prob,
-                        rewards, reward_scale, semantics)  # fmt: skip
-        self.obs_mode, self.render_mode, self.lives = obs_mode, render_mode, int(lives)
-        self.fall_damage_height = int(fall_damage_height)
-        self.sticky_action_prob = float(sticky_action_prob)
-        self.rewards = {e: float((rewards or {}).get(e, d)) * reward_scale
-                        for e, d in rules.DEFAULT_REWARDS.items()}  # fmt: skip
-        self.semantics = semantics
-        self._threshold = round(self.sticky_action_prob * 2**32)
+        self._set_options(obs_mode, render_mode, lives, fall_damage_height, sticky_action_prob,
+                          rewards, reward_scale, semantics)  # fmt: skip
         self._set_level(self._first_level(level))
         self.action_space = spaces.Discrete(rules.NUM_ACTIONS)
         self.observation_space = observation_space(obs_mode, self.level.height, self.level.width)
@@ -172,10 +104,7 @@ class MiniMontezumaEnv(gym.Env):
         self._window = None
         self._appearance: tuple[np.ndarray, tuple[int, int]] | None = None
 
-    # -- levels (the procedural env overrides these two) -------------------------------------
-    def _first_level(self, level) -> Level:
-        return resolve_level(level, self.fall_damage_height)
-
+    # -- levels (the procedural env overrides _first_level and this) --------------------------
     def _episode_level(self, key: int) -> Level:
         return self.level
 
@@ -257,8 +186,7 @@ class MiniMontezumaEnv(gym.Env):
     # -- observations and info ---------------------------------------------------------------
     def key_counts(self) -> tuple[int, ...]:
         """Keys held, per colour (red, green, blue, yellow)."""
-        inv = self._state.inventory
-        return tuple((inv >> (4 * c)) & 15 for c in range(len(T.COLOURS)))
+        return observe.key_counts(self._state.inventory)
 
     def _observation(self):
         mode, s = self.obs_mode, self._state
@@ -274,21 +202,10 @@ class MiniMontezumaEnv(gym.Env):
         return {"ram": self._observer.ram(s), "symbolic": codes, "pixels": pixels}
 
     def _info(self, died: bool) -> dict[str, Any]:
-        s = self._state
-        room = s.room - s.slot * self.level.num_rooms
-        return {
-            "room": room,
-            "x": s.x,
-            "y": s.y,
-            "lives": s.lives,
-            "inventory": np.array(self.key_counts(), dtype=np.int64),
-            "rooms_visited": s.visited.bit_count(),
-            "life_lost": bool(died),
-            "cell": (room, s.x, s.y, s.inventory, s.used),
-        }
+        return step_info(self._state, self.level.num_rooms, died, rules.SCALAR)
 
 
-class MiniMontezumaProcgenEnv(MiniMontezumaEnv):
+class MiniMontezumaProcgenEnv(ProceduralLevels, MiniMontezumaEnv):
     """MiniMontezuma on a new procedurally generated, solvable level every episode.
 
     Args:
@@ -296,28 +213,16 @@ class MiniMontezumaProcgenEnv(MiniMontezumaEnv):
         start_level: the first level id; ids ``start_level .. start_level + num_levels - 1`` are
             used, so train and test sets split cleanly (e.g. 0..499 and 500..).
         **kwargs: as :class:`MiniMontezumaEnv` (except ``level``).
+
+    Example:
+        >>> env = MiniMontezumaProcgenEnv(num_levels=5, start_level=100)
+        >>> _ = env.reset(seed=0)
+        >>> env.level.name in {f"procgen-{i}" for i in range(100, 105)}
+        True
     """
 
     def __init__(self, num_levels: int = 0, start_level: int = 0, **kwargs):
-        from rlx_envs.rules.minimontezuma import procgen
-
-        if "level" in kwargs:
-            raise ValueError(
-                "the procedural env makes its own levels; use MiniMontezuma-v0 for a level"
-            )
-        for name, value in (("num_levels", num_levels), ("start_level", start_level)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-                raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
-        self.num_levels, self.start_level = int(num_levels), int(start_level)
-        self._procgen = procgen
-        super().__init__(level=procgen.generate(self.start_level), **kwargs)
-
-    def _first_level(self, level) -> Level:
-        return level
-
-    def level_id(self, key: int) -> int:
-        """The level id an episode key selects."""
-        return self._procgen.level_id(key, self.start_level, self.num_levels)
+        super().__init__(level=self._procedural(num_levels, start_level, kwargs), **kwargs)
 
     def _episode_level(self, key: int) -> Level:
-        return self._procgen.generate(self.level_id(key))
+        return self._generated_level(key)

@@ -15,14 +15,19 @@ from gymnasium import spaces
 from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
+from rlx_envs.core.arguments import integer
 from rlx_envs.envs.minimontezuma import render
 from rlx_envs.envs.minimontezuma.batch import BatchObserver, SlotTables
-from rlx_envs.envs.minimontezuma.env import observation_space, resolve_level, validate_config
+from rlx_envs.envs.minimontezuma.options import (
+    MiniMontezumaOptions,
+    ProceduralLevels,
+    observation_space,
+    step_info,
+)
 from rlx_envs.rules.minimontezuma import appearance, observe, rules, sprites
-from rlx_envs.rules.minimontezuma import tiles as T
 
 
-class MiniMontezumaVectorEnv(VectorEnv):
+class MiniMontezumaVectorEnv(MiniMontezumaOptions, VectorEnv):
     """``num_envs`` MiniMontezuma envs in one set of arrays.
 
     Made by ``gym.make_vec(id, num_envs, vectorization_mode="vector_entry_point")``. Takes the
@@ -61,38 +66,21 @@ class MiniMontezumaVectorEnv(VectorEnv):
         max_episode_steps: int | None = None,
         autoreset_mode: AutoresetMode | str = AutoresetMode.NEXT_STEP,
     ):
-        if (
-            isinstance(num_envs, bool)
-            or not isinstance(num_envs, (int, np.integer))
-            or num_envs < 1
-        ):
-            raise ValueError(f"num_envs must be an integer >= 1, got {num_envs!r}")
+        num_envs = integer("num_envs", num_envs, minimum=1)
         if render_mode == "human":
             raise ValueError("the batched env renders 'rgb_array' or 'ansi'; valid modes: "
                              f"{self.metadata['render_modes']}")  # fmt: skip
-        validate_config(obs_mode, render_mode, lives, fall_damage_height, sticky_action_prob,
-                        rewards, reward_scale, semantics)  # fmt: skip
-        steps = max_episode_steps
-        if steps is not None and (
-            isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1
-        ):
-            raise ValueError(
-                f"max_episode_steps must be a positive integer or None, got {max_episode_steps!r}"
-            )
+        self._set_options(obs_mode, render_mode, lives, fall_damage_height, sticky_action_prob,
+                          rewards, reward_scale, semantics)  # fmt: skip
+        if max_episode_steps is not None:
+            max_episode_steps = integer("max_episode_steps", max_episode_steps, minimum=1)
         try:
             self.autoreset_mode = AutoresetMode(autoreset_mode)
         except ValueError:
             raise ValueError(f"unknown autoreset_mode {autoreset_mode!r}; valid modes: "
                              f"{[m.value for m in AutoresetMode]}") from None  # fmt: skip
         self.metadata = {**self.metadata, "autoreset_mode": self.autoreset_mode}
-        self.num_envs = int(num_envs)
-        self.obs_mode, self.render_mode, self.lives = obs_mode, render_mode, int(lives)
-        self.fall_damage_height = int(fall_damage_height)
-        self.sticky_action_prob = float(sticky_action_prob)
-        self._threshold = round(self.sticky_action_prob * 2**32)
-        self.rewards = {e: float((rewards or {}).get(e, d)) * reward_scale
-                        for e, d in rules.DEFAULT_REWARDS.items()}  # fmt: skip
-        self.semantics = semantics
+        self.num_envs = num_envs
         self.max_episode_steps = max_episode_steps
         first = self._first_level(level)
         self.level = first
@@ -115,10 +103,7 @@ class MiniMontezumaVectorEnv(VectorEnv):
         self._score = np.zeros(self.num_envs)
         self._looks: tuple[np.ndarray, np.ndarray] | None = None  # (N, 19, 8, 8, 3), (N, 2)
 
-    # -- levels (the procedural batch overrides these) ---------------------------------------
-    def _first_level(self, level):
-        return resolve_level(level, self.fall_damage_height)
-
+    # -- levels (the procedural batch overrides _first_level and these) ----------------------
     def _slots(self) -> int:
         return 1
 
@@ -212,7 +197,7 @@ class MiniMontezumaVectorEnv(VectorEnv):
         codes = self._observer.symbolic(self._tables, self._state, self._perms)
         s, out = self._state, []
         for i in range(self.num_envs):
-            keys = tuple((int(s.inventory[i]) >> (4 * c)) & 15 for c in range(len(T.COLOURS)))
+            keys = observe.key_counts(int(s.inventory[i]))
             if self.render_mode == "ansi":
                 out.append(render.text(codes[i], self.levels[self._slot[i]].title, self._score[i],
                                        int(s.lives[i]), keys))  # fmt: skip
@@ -322,53 +307,36 @@ class MiniMontezumaVectorEnv(VectorEnv):
         return {"ram": self._observer.ram(s), "symbolic": codes, "pixels": self._pixels(codes)}
 
     def _info(self, died: np.ndarray) -> dict[str, Any]:
-        s = self._state
-        room = s.room - s.slot * self.level.num_rooms
-        inventory = np.stack([(s.inventory >> (4 * c)) & 15 for c in range(len(T.COLOURS))], axis=1)
-        info = {
-            "room": room, "x": s.x.copy(), "y": s.y.copy(), "lives": s.lives.copy(),
-            "inventory": inventory, "rooms_visited": np.bitwise_count(s.visited).astype(np.int64),
-            "life_lost": died.astype(bool),
-            "cell": np.stack([room, s.x, s.y, s.inventory, s.used], axis=1),
-        }  # fmt: skip
+        info = step_info(self._state, self.level.num_rooms, died, rules.ARRAY)
         every = np.ones(self.num_envs, bool)
         for key in list(info):
             info[f"_{key}"] = every
         return info
 
 
-class MiniMontezumaProcgenVectorEnv(MiniMontezumaVectorEnv):
+class MiniMontezumaProcgenVectorEnv(ProceduralLevels, MiniMontezumaVectorEnv):
     """The batched procedural env: every env plays its own generated level.
 
     Takes ``num_levels`` and ``start_level`` as
     :class:`~rlx_envs.envs.minimontezuma.env.MiniMontezumaProcgenEnv`.
+
+    Example:
+        >>> envs = MiniMontezumaProcgenVectorEnv(num_envs=2, num_levels=3)
+        >>> _ = envs.reset(seed=0)
+        >>> all(level.name in {"procgen-0", "procgen-1", "procgen-2"} for level in envs.levels)
+        True
     """
 
     def __init__(self, num_envs: int = 1, num_levels: int = 0, start_level: int = 0, **kwargs):
-        from rlx_envs.rules.minimontezuma import procgen
-
-        if "level" in kwargs:
-            raise ValueError(
-                "the procedural env makes its own levels; use MiniMontezuma-v0 for a level"
-            )
-        for name, value in (("num_levels", num_levels), ("start_level", start_level)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-                raise ValueError(f"{name} must be a non-negative integer, got {value!r}")
-        self.num_levels, self.start_level = int(num_levels), int(start_level)
-        self._procgen = procgen
-        super().__init__(num_envs=num_envs, level=procgen.generate(self.start_level), **kwargs)
-
-    def _first_level(self, level):
-        return level
+        first = self._procedural(num_levels, start_level, kwargs)
+        super().__init__(num_envs=num_envs, level=first, **kwargs)
 
     def _slots(self) -> int:
         return self.num_envs
 
     def _start_levels(self, envs: np.ndarray, keys: np.ndarray) -> None:
-        for i, key in zip(envs.tolist(), keys.tolist(), strict=False):
-            level = self._procgen.generate(
-                self._procgen.level_id(key, self.start_level, self.num_levels)
-            )
+        for i, key in zip(envs.tolist(), keys.tolist(), strict=True):
+            level = self._generated_level(key)
             if level is not self.levels[i]:
                 self._slot_tables.write(i, level)
                 self._observer.write(i, level)

@@ -11,18 +11,10 @@ import numpy as np
 from rlx_envs.rules.minimontezuma import rules, sprites
 from rlx_envs.rules.minimontezuma import tiles as T
 from rlx_envs.rules.minimontezuma.level import Level
+from rlx_envs.rules.minimontezuma.ram import RAM_LAYOUT, RAM_SIZE, decode_ram, encode_ram
 
-RAM_SIZE = 128
-#: Byte layout of the ``"ram"`` observation: (field, offset, bytes). Multi-byte fields are
-#: little-endian; ``jump_dir`` and ``skull_dir`` are stored plus one (0, 1, 2).
-RAM_LAYOUT = (
-    ("room", 0, 1), ("x", 1, 1), ("y", 2, 1), ("lives", 3, 1),
-    ("jump", 4, 1), ("jump_dir", 5, 1), ("fall", 6, 1), ("clock", 7, 1),
-    ("inventory", 8, 2), ("used", 10, 8), ("visited", 18, 8),
-    ("entry_room", 26, 1), ("entry_x", 27, 1), ("entry_y", 28, 1), ("last_action", 29, 1),
-    ("skull_x", 30, rules.K), ("skull_dir", 30 + rules.K, rules.K),
-)  # fmt: skip
-_RAM_PAD = bytes(RAM_SIZE - (30 + 2 * rules.K))
+__all__ = ["RAM_LAYOUT", "RAM_SIZE", "Observer", "decode_ram", "key_counts", "masked_permutation",
+           "pixels"]  # fmt: skip
 
 _STATIC_CODE = {
     T.EMPTY: T.C_EMPTY, T.WALL: T.C_WALL, T.LADDER: T.C_LADDER, T.ROPE: T.C_ROPE,
@@ -30,17 +22,14 @@ _STATIC_CODE = {
 }  # fmt: skip
 
 
-def decode_ram(ram: np.ndarray) -> dict[str, int | list[int]]:
-    """Read the fields of a ``"ram"`` observation back (the inverse of the encoding)."""
-    out: dict[str, int | list[int]] = {}
-    raw = bytes(np.asarray(ram, dtype=np.uint8))
-    for name, offset, size in RAM_LAYOUT:
-        if name in ("skull_x", "skull_dir"):
-            out[name] = [b - (name == "skull_dir") for b in raw[offset : offset + size]]
-        else:
-            out[name] = int.from_bytes(raw[offset : offset + size], "little")
-    out["jump_dir"] -= 1
-    return out
+def key_counts(inventory):
+    """Keys held per colour (red, green, blue, yellow) of an inventory (4 bits per colour): a
+    tuple of ints for an int, of arrays for an array of inventories.
+
+    >>> key_counts(0x0201)
+    (1, 0, 2, 0)
+    """
+    return tuple((inventory >> (4 * colour)) & 15 for colour in range(len(T.COLOURS)))
 
 
 class Observer:
@@ -97,23 +86,7 @@ class Observer:
 
     def ram(self, s: rules.State) -> np.ndarray:
         """The 128-byte RAM vector (see :data:`RAM_LAYOUT`): the full game state."""
-        head = bytes(
-            (
-                s.room - s.slot * self.rooms_per_level, s.x, s.y, s.lives,
-                s.jump, s.jump_dir + 1, s.fall, s.clock,
-            )
-        )  # fmt: skip
-        tail = bytes(
-            (
-                s.entry_room - s.slot * self.rooms_per_level, s.entry_x, s.entry_y,
-                s.last_action, *s.skull_x, *(d + 1 for d in s.skull_dir),
-            )
-        )  # fmt: skip
-        raw = bytearray(
-            head + s.inventory.to_bytes(2, "little") + s.used.to_bytes(8, "little")
-            + s.visited.to_bytes(8, "little") + tail + _RAM_PAD
-        )  # fmt: skip
-        return np.frombuffer(raw, np.uint8)
+        return encode_ram(s, self.rooms_per_level, rules.SCALAR)
 
 
 def pixels(codes: np.ndarray) -> np.ndarray:
