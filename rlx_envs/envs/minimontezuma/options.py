@@ -67,8 +67,9 @@ class MiniMontezumaOptions:
         self.sticky_action_prob = real(
             "sticky_action_prob", sticky_action_prob, minimum=0.0, maximum=1.0
         )
-        # rules.sticky compares a 32-bit draw with this threshold, so no float per step.
-        self._threshold = round(self.sticky_action_prob * 2**32)
+        # rules.sticky compares a 32-bit draw with this threshold, so no float per step. It must
+        # fit 32 bits itself (JAX keeps it as uint32): 1.0 repeats with probability 1 - 2**-32.
+        self._threshold = min(round(self.sticky_action_prob * 2**32), 2**32 - 1)
         reward_scale = real("reward_scale", reward_scale)
         for event, value in (rewards or {}).items():
             choice("reward event", event, rules.EVENTS)

@@ -110,12 +110,26 @@ class State:
             setattr(self, name, fields[name])
 
 
+def _shifted_bit(mask: Value, index: Value) -> Value:
+    return (mask >> index) & 1
+
+
+def _same(zero: Value) -> Value:
+    return zero
+
+
 @dataclass(frozen=True, slots=True)
 class Backend:
     """The operations whose spelling differs between the value types the rules run on.
 
-    :data:`SCALAR` works on Python ints and bools, :data:`ARRAY` on numpy arrays. A JAX backend
-    would be ``Backend(where=jnp.where, lnot=jnp.logical_not)``, not a second copy of the rules.
+    :data:`SCALAR` works on Python ints and bools, :data:`ARRAY` on numpy arrays, and
+    :data:`rlx_envs.rules.minimontezuma.jax_backend.JAX` on JAX arrays: three instances, one copy
+    of the rules.
+
+    The 62-bit masks of used objects and visited rooms are read and written only through
+    :attr:`bit` and :attr:`with_bit`, so each backend keeps them in its own representation: a
+    Python int (the single env), an int64 (numpy), two uint32 words (JAX in its default 32-bit
+    mode). No mechanic does 64-bit arithmetic on a mask.
     """
 
     #: ``where(condition, if_true, if_false)``: ``if_true`` where ``condition`` holds, else
@@ -123,6 +137,15 @@ class Backend:
     where: Callable[[Value, Value, Value], Value]
     #: ``lnot(condition)``: logical not (element by element on arrays).
     lnot: Callable[[Value], Value]
+    #: ``with_bit(mask, index, condition)``: the mask with bit ``index`` set where ``condition``.
+    with_bit: Callable[[Value, Value, Value], Value]
+    #: ``bit(mask, index)``: bit ``index`` (0..63) of a mask, as 0 or 1.
+    bit: Callable[[Value, Value], Value] = _shifted_bit
+    #: ``empty_mask(zero)``: a mask with no bit set, shaped like ``zero``.
+    empty_mask: Callable[[Value], Value] = _same
+    #: 2**32 - 1 as the generator's arithmetic needs it (a uint32 constant on JAX, whose
+    #: Python ints must fit int32).
+    mask32: Any = MASK32
 
 
 def _scalar_where(condition: Value, if_true: Value, if_false: Value) -> Value:
@@ -133,10 +156,18 @@ def _scalar_lnot(condition: Value) -> Value:
     return not condition
 
 
+def _scalar_with_bit(mask: Value, index: Value, condition: Value) -> Value:
+    return mask | (1 << index) if condition else mask
+
+
+def _array_with_bit(mask: Value, index: Value, condition: Value) -> Value:
+    return mask | np.where(condition, np.left_shift(1, index, dtype=np.int64), 0)
+
+
 #: The backend of the single env: Python ints and bools.
-SCALAR = Backend(where=_scalar_where, lnot=_scalar_lnot)
+SCALAR = Backend(where=_scalar_where, lnot=_scalar_lnot, with_bit=_scalar_with_bit)
 #: The backend of the batched env: numpy arrays, one entry per env.
-ARRAY = Backend(where=np.where, lnot=np.logical_not)
+ARRAY = Backend(where=np.where, lnot=np.logical_not, with_bit=_array_with_bit)
 
 
 class Tables:
@@ -256,21 +287,24 @@ _TABLE_NAMES = (
 )  # fmt: skip
 
 
-def hash32(value: Value) -> Value:
-    """A 32-bit integer mix (Wang/splitmix style); ``value`` must lie in [0, 2**32)."""
-    value = ((value ^ (value >> 16)) * 0x45D9F3B) & MASK32
-    value = ((value ^ (value >> 16)) * 0x45D9F3B) & MASK32
+def hash32(value: Value, mask32: Value = MASK32) -> Value:
+    """A 32-bit integer mix (Wang/splitmix style); ``value`` must lie in [0, 2**32).
+
+    ``mask32`` is 2**32 - 1 in the type of ``value`` (a backend's :attr:`Backend.mask32`).
+    """
+    value = ((value ^ (value >> 16)) * 0x45D9F3B) & mask32
+    value = ((value ^ (value >> 16)) * 0x45D9F3B) & mask32
     return value ^ (value >> 16)
 
 
-def uniform32(key: Value, counter: Value) -> Value:
+def uniform32(key: Value, counter: Value, mask32: Value = MASK32) -> Value:
     """The ``counter``-th 32-bit draw of the counter-based generator with ``key``."""
-    return hash32((key ^ hash32(counter & MASK32)) & MASK32)
+    return hash32((key ^ hash32(counter & mask32, mask32)) & mask32, mask32)
 
 
-def next_key(key: Value) -> Value:
+def next_key(key: Value, mask32: Value = MASK32) -> Value:
     """The generator key of the next episode after an unseeded reset."""
-    return hash32((key + 0x6A09E667) & MASK32)
+    return hash32((key + 0x6A09E667) & mask32, mask32)
 
 
 def key_from_seed(seed: Value) -> Value:
@@ -289,28 +323,28 @@ def look(
     return room, next_x, next_y, tables.cells[(room * height + next_y) * width + next_x]
 
 
-def is_solid(value: Value, used: Value) -> Value:
+def is_solid(value: Value, used: Value, backend: Backend) -> Value:
     """Walls, and doors not yet opened."""
     kind = value & tiles.TILE_MASK
     return (kind == tiles.WALL) | (
-        (kind == tiles.DOOR) & (((used >> (value >> tiles.TILE_BITS)) & 1) == 0)
+        (kind == tiles.DOOR) & (backend.bit(used, value >> tiles.TILE_BITS) == 0)
     )
 
 
 def support(
-    tables: Tables, room: Value, x: Value, y: Value, used: Value
+    tables: Tables, room: Value, x: Value, y: Value, used: Value, backend: Backend
 ) -> tuple[Value, Value, Value, Value, Value]:
     """(value here, on a ladder, on a rope, solid below, ladder below)."""
     here = tables.cells[(room * tables.height + y) * tables.width + x]
     below = look(tables, room, x, y, 0, 1)[3]
     kind = here & tiles.TILE_MASK
-    return (here, kind == tiles.LADDER, kind == tiles.ROPE, is_solid(below, used),
+    return (here, kind == tiles.LADDER, kind == tiles.ROPE, is_solid(below, used, backend),
             (below & tiles.TILE_MASK) == tiles.LADDER)  # fmt: skip
 
 
 def sticky(tables: Tables, state: State, action: Value, threshold: int, backend: Backend) -> Value:
     """The action the game executes: with probability ``threshold / 2**32`` the previous one."""
-    repeat = uniform32(state.key, state.t) < threshold
+    repeat = uniform32(state.key, state.t, backend.mask32) < threshold
     return backend.where(repeat, state.last_action, action)
 
 
@@ -321,11 +355,11 @@ def step(
 
     Returns ``(reward, terminated, died)``.
     """
-    where, lnot = backend.where, backend.lnot
+    where, lnot, bit, with_bit = backend.where, backend.lnot, backend.bit, backend.with_bit
     room_before, x_before, y_before = state.room, state.x, state.y
     used, inventory = state.used, state.inventory
     _, on_ladder, on_rope, below_solid, below_ladder = support(
-        tables, room_before, x_before, y_before, used
+        tables, room_before, x_before, y_before, used, backend
     )
     jumping = state.jump > 0
     free = lnot(jumping)
@@ -349,7 +383,7 @@ def step(
     up_room, up_x, up_y, up_value = look(tables, room_before, x_before, y_before, 0, dy)
     up_kind = up_value & tiles.TILE_MASK
     onto_climbable = (up_kind == tiles.LADDER) | (up_kind == tiles.ROPE) | on_ladder
-    moves = lnot(is_solid(up_value, used)) & (lnot(climb_up) | onto_climbable)
+    moves = lnot(is_solid(up_value, used, backend)) & (lnot(climb_up) | onto_climbable)
     room = where(moves, up_room, room_before)
     x, y = where(moves, up_x, x_before), where(moves, up_y, y_before)
     # DOWN past the end of a rope lets go: the cell climbed into counts as the first cell fallen.
@@ -362,14 +396,16 @@ def step(
     key_shift = 4 * tables.object_colour[state.slot * 64 + object_id]  # bit offset of its key count
     has_key = ((inventory >> key_shift) & 15) > 0
     is_door = (side_value & tiles.TILE_MASK) == tiles.DOOR
-    opened = (side_dx != 0) & is_door & (((used >> object_id) & 1) == 0) & has_key
-    used = used | where(opened, 1 << object_id, 0)
+    opened = (side_dx != 0) & is_door & (bit(used, object_id) == 0) & has_key
+    used = with_bit(used, object_id, opened)
     inventory = inventory - where(opened, 1 << key_shift, 0)
-    moves = lnot(is_solid(side_value, used)) & lnot(opened)
+    moves = lnot(is_solid(side_value, used, backend)) & lnot(opened)
     room, x, y = where(moves, side_room, room), where(moves, side_x, x), where(moves, side_y, y)
 
     # Gravity: one cell per step when nothing holds the agent, except while taking off.
-    _, on_ladder, on_rope_mid, below_solid, below_ladder = support(tables, room, x, y, used)
+    _, on_ladder, on_rope_mid, below_solid, below_ladder = support(
+        tables, room, x, y, used, backend
+    )
     held = on_ladder | on_rope_mid | below_solid | below_ladder
     falls = lnot(held) & lnot(jump_start)
     below_room, below_x, below_y, _ = look(tables, room, x, y, 0, 1)
@@ -378,7 +414,7 @@ def step(
     # The fall counter saturates one past the deadly height: enough to judge the landing.
     fall = state.fall + where(falls, 1, 0) + where(let_go, 1, 0)
     fall = where(fall > tables.fall_damage_height + 1, tables.fall_damage_height + 1, fall)
-    here, on_ladder, on_rope, below_solid, below_ladder = support(tables, room, x, y, used)
+    here, on_ladder, on_rope, below_solid, below_ladder = support(tables, room, x, y, used, backend)
     landed = on_ladder | on_rope | below_solid | below_ladder
     fall_death = landed & (fall > tables.fall_damage_height)
     fall = where(landed, 0, fall)
@@ -386,10 +422,10 @@ def step(
     # Objects under the agent.
     kind = here & tiles.TILE_MASK
     object_id = here >> tiles.TILE_BITS
-    fresh = ((used >> object_id) & 1) == 0
+    fresh = bit(used, object_id) == 0
     got_key = (kind == tiles.KEY) & fresh
     got_jewel = (kind == tiles.JEWEL) & fresh
-    used = used | where(got_key | got_jewel, 1 << object_id, 0)
+    used = with_bit(used, object_id, got_key | got_jewel)
     inventory = inventory + where(
         got_key, 1 << (4 * tables.object_colour[state.slot * 64 + object_id]), 0
     )
@@ -425,7 +461,7 @@ def step(
     entry_room = where(entered, room, state.entry_room)
     entry_x, entry_y = where(entered, x, state.entry_x), where(entered, y, state.entry_y)
     local_room = room - state.slot * tables.rooms_per_level
-    visited = state.visited | (1 << local_room)
+    visited = with_bit(state.visited, local_room, True)
 
     # A lost life respawns the agent where it entered the room, or ends the game.
     lives = state.lives - where(died, 1, 0)
@@ -461,15 +497,22 @@ def step(
     return reward, terminated, died
 
 
-def initial_state(tables: Tables, slot: Value, lives: int, key: Value) -> State:
-    """The state at the start of an episode in level ``slot`` (an int, or an array of slots)."""
+def initial_state(
+    tables: Tables, slot: Value, lives: int, key: Value, backend: Backend = SCALAR
+) -> State:
+    """The state at the start of an episode in level ``slot`` (an int, or an array of slots).
+
+    ``backend`` makes the masks (the default's Python-int masks serve numpy arrays too).
+    """
     zero = slot * 0
+    no_bits = backend.empty_mask(zero)
     room, x, y = tables.start_room[slot], tables.start_x[slot], tables.start_y[slot]
     skulls = range(SKULLS_PER_ROOM)
     return State(
         slot=slot, room=room, x=x, y=y, lives=lives + zero,
-        jump=zero, jump_dir=zero, fall=zero, clock=zero, inventory=zero, used=zero,
-        visited=1 << (room - slot * tables.rooms_per_level), entry_room=room, entry_x=x, entry_y=y,
+        jump=zero, jump_dir=zero, fall=zero, clock=zero, inventory=zero, used=no_bits,
+        visited=backend.with_bit(no_bits, room - slot * tables.rooms_per_level, True),
+        entry_room=room, entry_x=x, entry_y=y,
         last_action=zero, skull_x=[tables.skull_x0[room * SKULLS_PER_ROOM + k] for k in skulls],
         skull_dir=[1 + zero for _ in skulls], t=zero, key=key + zero,
     )  # fmt: skip

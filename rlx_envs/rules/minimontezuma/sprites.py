@@ -173,10 +173,11 @@ SPRITES = np.stack([_draw(*_ART[code]) for code in range(T.NUM_CODES)])
 SPRITES.setflags(write=False)
 
 
-def tiles_to_image(codes: np.ndarray) -> np.ndarray:
-    """Draw an (..., H, W) grid of codes as an (..., H*8, W*8, 3) uint8 image."""
+def tiles_to_image(codes: np.ndarray, table: np.ndarray | None = None) -> np.ndarray:
+    """Draw an (..., H, W) grid of codes as an (..., H*8, W*8, 3) uint8 image, with the sprite
+    ``table`` (default :data:`SPRITES`; a JAX array of it draws JAX arrays, the same bytes)."""
     *lead, h, w = codes.shape
-    tiles = SPRITES[codes]  # (..., H, W, 8, 8, 3)
+    tiles = (SPRITES if table is None else table)[codes]  # (..., H, W, 8, 8, 3)
     n = len(lead)
     order = (*range(n), n, n + 2, n + 1, n + 3, n + 4)
     return tiles.transpose(order).reshape(*lead, h * TILE, w * TILE, 3)
