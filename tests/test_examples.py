@@ -12,14 +12,18 @@ EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.
 ARGS = {"render_level.py": ["first_room", "{tmp}/level.png"]}
 
 
-#: Examples of optional dependencies (CI installs them; elsewhere they are skipped).
-NEEDS = {"sb3_ppo_count_bonus.py": "stable_baselines3"}
+#: Examples of optional dependencies (CI installs them; elsewhere they are skipped): for each, the
+#: modules it imports and the packages that provide them.
+NEEDS = {
+    "sb3_ppo_count_bonus.py": {"stable_baselines3": "stable-baselines3"},
+    "jax_ppo_count_bonus.py": {"jax": "jax", "optax": "optax"},
+}
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
 def test_example_runs(path, tmp_path):
-    if path.name in NEEDS:
-        pytest.importorskip(NEEDS[path.name], reason="optional: pip install stable-baselines3")
+    for module, package in NEEDS.get(path.name, {}).items():
+        pytest.importorskip(module, reason=f"optional: pip install {package}")
     args = [a.format(tmp=tmp_path) for a in ARGS.get(path.name, ["--smoke"])]
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "MUJOCO_GL": "egl"}
     done = subprocess.run(
