@@ -180,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     perf.add_argument(
         "--only",
         action="append",
-        choices=["grid", "batched", "physics", "bonus", "visual", "agents"],
+        choices=["grid", "batched", "physics", "bonus", "visual", "agents", "jax"],
         help="run only this section (repeatable; default: all)",
     )
     perf.set_defaults(run=_perf)

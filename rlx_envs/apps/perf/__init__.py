@@ -16,13 +16,14 @@ from rlx_envs.apps.perf.agents import agents_table
 from rlx_envs.apps.perf.batched import batched_table
 from rlx_envs.apps.perf.bonus import bonus_tables
 from rlx_envs.apps.perf.grid import grid_table
+from rlx_envs.apps.perf.jax import jax_table
 from rlx_envs.apps.perf.physics import physics_table
 from rlx_envs.apps.perf.timing import minigrid_anchor
 from rlx_envs.apps.perf.visual import visual_table
 
 #: Sections of the report, in order: MiniMontezuma single env, batched, physics randomization,
-#: exploration bonuses, visual randomization.
-SECTIONS = ("grid", "batched", "physics", "bonus", "visual", "agents")
+#: exploration bonuses, visual randomization, batched agents, the JAX batch.
+SECTIONS = ("grid", "batched", "physics", "bonus", "visual", "agents", "jax")
 
 
 def main(args) -> int:
@@ -54,4 +55,6 @@ def main(args) -> int:
         agents_table(max(2000, steps // 4))
     if "visual" in sections:
         visual_table(max(1000, steps // 4))
+    if "jax" in sections:
+        jax_table(args.env)
     return 0
