@@ -109,10 +109,17 @@ def run_jobs(
     if workers == 1 or len(jobs) <= 1:
         collect(map(_call, payloads))
         return results
-    context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-    with context.Pool(min(workers, len(jobs))) as pool:
+    with _context().Pool(min(workers, len(jobs))) as pool:
         collect(pool.imap_unordered(_call, payloads, chunksize=1))
     return results
 
 
 __all__ = ["JobError", "ProgressBar", "run_jobs"]
+
+
+def _context():
+    """Processes by fork where it is safe, the cheapest start; from a fresh server process once
+    JAX is loaded (forking a process whose JAX threads may hold locks can deadlock the child)."""
+    if sys.platform == "win32":
+        return multiprocessing.get_context("spawn")
+    return multiprocessing.get_context("forkserver" if "jax" in sys.modules else "fork")

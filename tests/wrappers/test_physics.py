@@ -223,7 +223,13 @@ def test_pickle_keeps_the_physics_in_force():
 
 
 def test_async_vector_env_with_two_workers():
-    envs = gym.make_vec("rlx/HopperRandom-v0", num_envs=2, vectorization_mode="async")
+    # forkserver: other tests of the session load JAX, whose threads a fork would copy badly.
+    envs = gym.make_vec(
+        "rlx/HopperRandom-v0",
+        num_envs=2,
+        vectorization_mode="async",
+        vector_kwargs={"context": "forkserver"},
+    )
     try:
         _, info = envs.reset(seed=10)
         singles = [gym.make("rlx/HopperRandom-v0").reset(seed=s)[1]["physics"] for s in (10, 11)]
