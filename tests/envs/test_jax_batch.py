@@ -7,18 +7,32 @@ hypothesis-drawn seeds and actions, sticky actions, lost lives, episode limits a
 
 from __future__ import annotations
 
+import importlib.util
+
+import gymnasium as gym
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-jax = pytest.importorskip("jax")
-import gymnasium as gym  # noqa: E402
-import jax.numpy as jnp  # noqa: E402
+import rlx_envs  # noqa: F401  (registers the envs)
+from rlx_envs.rules.minimontezuma.level import shipped_levels
 
-import rlx_envs  # noqa: E402, F401  (registers the envs)
-from rlx_envs.envs.minimontezuma.jax_env import MiniMontezumaJax, batch_seed_keys  # noqa: E402
-from rlx_envs.rules.minimontezuma.level import shipped_levels  # noqa: E402
+# JAX is imported by the tests themselves, not at collection: once its threads run, the job
+# executor starts its workers from a forkserver instead of a cheaper fork.
+pytestmark = pytest.mark.skipif(
+    importlib.util.find_spec("jax") is None, reason='needs JAX: pip install -e ".[jax]"'
+)
+
+
+def _jax():
+    import jax
+    import jax.numpy as jnp
+
+    from rlx_envs.envs.minimontezuma import jax_env
+
+    return jax, jnp, jax_env
+
 
 NUM_ENVS = 4
 #: (id, options): every shipped level (one of them with every observation) and a procedural set. Few
@@ -89,7 +103,8 @@ def test_unseeded_resets_follow_the_numpy_keys():
 
 
 def test_the_functional_api_is_pure_and_scans():
-    env = MiniMontezumaJax(level="first_room", max_episode_steps=30, lives=1)
+    jax, jnp, jax_env = _jax()
+    env = jax_env.MiniMontezumaJax(level="first_room", max_episode_steps=30, lives=1)
     params = env.default_params
     keys = jax.random.split(jax.random.key(3), 8)
     obs, state = jax.vmap(env.reset, in_axes=(0, None))(keys, params)
@@ -111,12 +126,13 @@ def test_the_functional_api_is_pure_and_scans():
 
 
 def test_reset_matches_the_numpy_episode_keys():
-    env = MiniMontezumaJax(level="first_room")
+    jax, _, jax_env = _jax()
+    env = jax_env.MiniMontezumaJax(level="first_room")
     numpy_envs = gym.make_vec("rlx/MiniMontezumaFirstRoom-v0", 3,
                               vectorization_mode="vector_entry_point")  # fmt: skip
     expected, _ = numpy_envs.reset(seed=11)
     start = jax.vmap(env.initial_state, in_axes=(0, None))(
-        batch_seed_keys(11, 3), env.default_params
+        jax_env.batch_seed_keys(11, 3), env.default_params
     )
     got = jax.vmap(env.observation, in_axes=(0, None))(start, env.default_params)
     np.testing.assert_array_equal(expected, got)
@@ -133,7 +149,7 @@ def test_bad_options_name_the_alternative():
         gym.make_vec("rlx/MiniMontezuma-v0", 2, vectorization_mode="vector_entry_point",
                      backend="jax", autoreset_mode="SameStep")  # fmt: skip
     with pytest.raises(ValueError, match="semantics='masked' runs on the numpy envs"):
-        MiniMontezumaJax(semantics="masked")
+        _jax()[2].MiniMontezumaJax(semantics="masked")
     envs = gym.make_vec("rlx/MiniMontezuma-v0", 2, vectorization_mode="vector_entry_point",
                         backend="jax")  # fmt: skip
     envs.reset(seed=0)
