@@ -9,7 +9,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from rlx_envs.envs.minimontezuma import render
+from rlx_envs.envs.minimontezuma import render, snapshot
 from rlx_envs.envs.minimontezuma.options import (
     OBS_MODES,
     RENDER_MODES,
@@ -182,6 +182,27 @@ class MiniMontezumaEnv(MiniMontezumaOptions, gym.Env):
         ``None`` restores the package sprites. The ram and symbolic observations, and
         ``render()``, never change."""
         self._appearance = None if table is None else appearance.check_appearance(table, shift)
+
+    # -- snapshots ---------------------------------------------------------------------------
+    def get_state(self) -> snapshot.Snapshot:
+        """This game at this step, immutable and picklable (see :mod:`.snapshot`)."""
+        if self._state is None:
+            raise gym.error.ResetNeeded("call reset() before get_state()")
+        return snapshot.of_state(self._state, self._key, self._score, self._perm)
+
+    def set_state(self, saved: snapshot.Snapshot) -> None:
+        """Continue from ``saved`` (from this env, another one of the same level, or a batch's
+        env): the same observations, rewards and future under the same actions."""
+        (saved,) = snapshot.check_snapshots(saved, 1)
+        level = self._episode_level(saved.key)
+        if level is not self.level:
+            self._set_level(level)
+        self._state, self._key, self._score = saved.state(), saved.key, saved.score
+        self._perm = saved.permutation_array()
+
+    def observation(self):
+        """The observation of the current state (as ``reset`` and ``step`` return it)."""
+        return self._observation()
 
     # -- observations and info ---------------------------------------------------------------
     def key_counts(self) -> tuple[int, ...]:

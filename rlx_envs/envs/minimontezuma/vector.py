@@ -16,7 +16,7 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
 from rlx_envs.core.arguments import integer
-from rlx_envs.envs.minimontezuma import render
+from rlx_envs.envs.minimontezuma import render, snapshot
 from rlx_envs.envs.minimontezuma.batch import BatchObserver, SlotTables
 from rlx_envs.envs.minimontezuma.options import (
     MiniMontezumaOptions,
@@ -25,6 +25,7 @@ from rlx_envs.envs.minimontezuma.options import (
     step_info,
 )
 from rlx_envs.rules.minimontezuma import appearance, observe, rules, sprites
+from rlx_envs.rules.minimontezuma import tiles as T
 
 
 class MiniMontezumaVectorEnv(MiniMontezumaOptions, VectorEnv):
@@ -188,6 +189,49 @@ class MiniMontezumaVectorEnv(MiniMontezumaOptions, VectorEnv):
         self._autoreset = done
         infos.update(self._info(died))
         return self._observation(), reward, terminated, truncated, infos
+
+    def get_state(self, envs=None) -> tuple[snapshot.Snapshot, ...]:
+        """Snapshots of envs ``envs`` (default all), one per env, in that order."""
+        if self._state is None:
+            raise gym.error.ResetNeeded("call reset() before get_state()")
+        envs = self._env_indices(envs)
+        perms = self._perms
+        identity = np.arange(T.NUM_CODES, dtype=np.uint8)
+        return tuple(snapshot.of_batch_env(self._state, i, self.level.num_rooms, self._keys[i],
+                                           self._score[i], identity if perms is None else perms[i])
+                     for i in envs)  # fmt: skip
+
+    def set_state(self, saved, envs=None) -> None:
+        """Restore envs ``envs`` (default all) from ``saved`` snapshots, one per env, in one call;
+        the next step continues them (no pending autoreset). Read the observations with
+        :meth:`observation`."""
+        if self._state is None:
+            raise gym.error.ResetNeeded("call reset() before set_state()")
+        envs = self._env_indices(envs)
+        saved = snapshot.check_snapshots(saved, len(envs))
+        keys = np.array([s.key for s in saved], dtype=np.int64)
+        self._keys[envs] = keys
+        self._start_levels(envs, keys)
+        for i, s in zip(envs.tolist(), saved, strict=True):
+            snapshot.write_batch_env(self._state, i, s, int(self._slot[i]), self.level.num_rooms)
+            if self._perms is not None:
+                self._perms[i] = s.permutation_array()
+            self._score[i] = s.score
+            self._elapsed[i] = s.fields[rules.FIELDS.index("t")]
+        self._autoreset[envs] = False
+
+    def observation(self):
+        """The observations of the current states (as ``reset`` and ``step`` return them)."""
+        return self._observation()
+
+    def _env_indices(self, envs) -> np.ndarray:
+        if envs is None:
+            return np.arange(self.num_envs)
+        envs = np.asarray(envs, dtype=np.int64).reshape(-1)
+        if envs.size and (envs.min() < 0 or envs.max() >= self.num_envs or
+                          len(np.unique(envs)) != envs.size):  # fmt: skip
+            raise ValueError(f"envs must be distinct indices in [0, {self.num_envs}), got {envs!r}")
+        return envs
 
     def render(self):
         """A tuple with a frame (rgb_array) or text (ansi) per env."""

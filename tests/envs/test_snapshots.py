@@ -1,0 +1,122 @@
+"""Snapshots of MiniMontezuma: get_state / set_state restore a game exactly, single and batched."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import pickle
+
+import gymnasium as gym
+import numpy as np
+import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+
+import rlx_envs  # noqa: F401  (registers the envs)
+from rlx_envs.envs.minimontezuma.snapshot import Snapshot
+
+IDS = ["rlx/MiniMontezuma-v0", "rlx/MiniMontezumaFirstRoom-v0", "rlx/MiniMontezumaHazards-v0",
+       "rlx/MiniMontezumaKeys-v0", "rlx/MiniMontezumaProcgen-v0"]  # fmt: skip
+actions = st.lists(st.integers(0, 7), min_size=0, max_size=60)
+
+
+def _run(env, plan):
+    out = []
+    for a in plan:
+        obs, reward, terminated, truncated, info = env.step(a)
+        out.append((obs.copy(), reward, terminated, info["cell"], info["lives"]))
+        if terminated:
+            break
+    return out
+
+
+def _same(a, b):
+    assert len(a) == len(b)
+    for x, y in zip(a, b, strict=True):
+        np.testing.assert_array_equal(x[0], y[0])
+        assert x[1:] == y[1:]
+
+
+@settings(max_examples=15, deadline=None)
+@given(env_id=st.sampled_from(IDS), seed=st.integers(0, 2**31 - 1), before=actions,
+       after=actions.filter(len))  # fmt: skip
+def test_a_snapshot_replays_the_future_in_the_same_and_in_a_fresh_env(env_id, seed, before, after):
+    env = gym.make(env_id, sticky_action_prob=0.25, obs_mode="ram").unwrapped
+    env.reset(seed=seed)
+    _run(env, before)
+    assume(env._state.lives > 0)  # a live game: the saved future has steps to compare
+    saved = env.get_state()
+    expected = _run(env, after)
+    env.set_state(saved)
+    _same(expected, _run(env, after))
+    fresh = gym.make(env_id, sticky_action_prob=0.25, obs_mode="ram").unwrapped
+    fresh.reset(seed=seed + 1)  # another episode, maybe another level: set_state replaces it
+    fresh.set_state(pickle.loads(pickle.dumps(saved)))
+    _same(expected, _run(fresh, after))
+
+
+def test_snapshots_are_small_immutable_and_picklable():
+    env = gym.make("rlx/MiniMontezuma-v0").unwrapped
+    env.reset(seed=3)
+    saved = env.get_state()
+    assert isinstance(saved, Snapshot) and pickle.loads(pickle.dumps(saved)) == saved
+    assert len(pickle.dumps(saved)) < 1_000
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        saved.score = 1.0
+    assert copy.deepcopy(saved) == saved
+
+
+@settings(max_examples=8, deadline=None)
+@given(env_id=st.sampled_from(IDS), seed=st.integers(0, 2**31 - 1), before=actions,
+       after=st.lists(st.integers(0, 7), min_size=1, max_size=40))  # fmt: skip
+def test_a_batch_restores_a_subset_of_envs_in_one_call(env_id, seed, before, after):
+    envs = gym.make_vec(env_id, num_envs=4, vectorization_mode="vector_entry_point")
+    envs.reset(seed=seed)
+    for a in before:
+        envs.step(np.full(4, a))
+    assume(not envs._autoreset.any())
+    saved = envs.get_state(envs=[2, 0])
+    plan = [np.full(4, a) for a in after]
+    expected = [envs.step(a) for a in plan]
+    envs.reset(seed=seed + 7)
+    envs.set_state(saved, envs=[2, 0])
+    got = [envs.step(a) for a in plan]
+    for (obs_a, rew_a, term_a, _, info_a), (obs_b, rew_b, term_b, _, info_b) in zip(
+        expected, got, strict=True
+    ):
+        for i in (0, 2):
+            np.testing.assert_array_equal(obs_a[i], obs_b[i])
+            assert rew_a[i] == rew_b[i] and term_a[i] == term_b[i]
+            np.testing.assert_array_equal(info_a["cell"][i], info_b["cell"][i])
+
+
+def test_single_and_batch_snapshots_are_the_same_kind():
+    single = gym.make("rlx/MiniMontezumaProcgen-v0", num_levels=3).unwrapped
+    single.reset(seed=4)
+    for a in (2, 2, 5, 1):
+        single.step(a)
+    envs = gym.make_vec("rlx/MiniMontezumaProcgen-v0", num_envs=3, num_levels=3,
+                        vectorization_mode="vector_entry_point")  # fmt: skip
+    envs.reset(seed=10)
+    envs.set_state([single.get_state()], envs=[1])
+    np.testing.assert_array_equal(envs.observation()[1], single.observation())
+    back = gym.make("rlx/MiniMontezumaProcgen-v0", num_levels=3).unwrapped
+    back.reset(seed=0)
+    back.set_state(envs.get_state(envs=[1])[0])
+    np.testing.assert_array_equal(back.observation(), single.observation())
+
+
+def test_bad_snapshots_and_indices_are_refused():
+    env = gym.make("rlx/MiniMontezumaFirstRoom-v0").unwrapped
+    with pytest.raises(gym.error.ResetNeeded):
+        env.get_state()
+    env.reset(seed=0)
+    with pytest.raises(ValueError, match="Snapshot"):
+        env.set_state({"room": 0})
+    envs = gym.make_vec("rlx/MiniMontezumaFirstRoom-v0", num_envs=2,
+                        vectorization_mode="vector_entry_point")  # fmt: skip
+    envs.reset(seed=0)
+    with pytest.raises(ValueError, match="distinct indices in \\[0, 2\\)"):
+        envs.get_state(envs=[0, 2])
+    with pytest.raises(ValueError, match="needs 2 Snapshot"):
+        envs.set_state(envs.get_state(envs=[0]), envs=[0, 1])
