@@ -146,3 +146,24 @@ def choice(name: str, value: Any, choices: Iterable[Any]) -> Any:
         valid = ", ".join(map(repr, choices))
         raise ValueError(f"unknown {name} {value!r}; valid choices: {valid}")
     return value
+
+
+def finite_action(action: Any) -> np.ndarray:
+    """A continuous ``action`` as a float array, refusing NaN and infinities (MuJoCo would warn
+    "simulation is unstable" and return NaN rewards).
+
+    >>> finite_action([0.5, -1.0]).tolist()
+    [0.5, -1.0]
+    >>> finite_action([0.5, float("nan")])
+    Traceback (most recent call last):
+    ValueError: action has non-finite entries at [1]: [0.5, nan]; actions must be finite numbers
+    """
+    array = np.asarray(action, dtype=np.float64)
+    finite = np.isfinite(array)
+    if not finite.all():
+        where = np.flatnonzero(~finite.reshape(-1)).tolist()
+        raise ValueError(
+            f"action has non-finite entries at {where}: {array.tolist()}; actions must be finite "
+            "numbers"
+        )
+    return array

@@ -12,7 +12,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from rlx_envs.core.arguments import integer
+from rlx_envs.core.arguments import finite_action, integer
 from rlx_envs.rules.physics.parameters import Binding, Parameter, is_mujoco_env
 
 #: Salt of the physics stream: ``reset(seed=s)`` seeds it with ``[s, PHYSICS_STREAM]``, apart
@@ -170,6 +170,27 @@ class PhysicsRandomization(gym.Wrapper, gym.utils.RecordConstructorArgs):
         self._unmodeled_values = self._unmodeled_values_or_nominal()
         self._apply()
 
+    def restore_nominal(self) -> None:
+        """Put the wrapped env's nominal model back, exactly (the values saved when the wrapper
+        was built, not a draw of ones), and keep it: the physics stay nominal at every reset
+        until :meth:`set_parameters` pins other values or unpins (None), when draws resume.
+
+        >>> import gymnasium as gym
+        >>> from rlx_envs.rules.physics import Uniform, body_mass
+        >>> env = PhysicsRandomization(gym.make("Hopper-v5"), [body_mass("torso", Uniform(0.5, 2))])
+        >>> nominal = float(env.unwrapped.model.body_mass[1])
+        >>> _ = env.reset(seed=0)
+        >>> env.restore_nominal()
+        >>> float(env.unwrapped.model.body_mass[1]) == nominal, env.values == env.nominal_values
+        (True, True)
+        """
+        inner = self.env.unwrapped
+        self._binding.restore(inner.model, inner.data)
+        self._pinned = self.nominal_values
+        self._values = dict(self._pinned)
+        self._unmodeled_values = {}
+        self._vector = np.array([self._values[n] for n in self._train_names])
+
     # -- Gymnasium API -------------------------------------------------------------------------
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
         """Draw (when due) and apply the physics, then reset the env."""
@@ -193,7 +214,11 @@ class PhysicsRandomization(gym.Wrapper, gym.utils.RecordConstructorArgs):
         return self._observe(obs), self._add_info(info)
 
     def step(self, action):
-        """Step the env; add the physics in force to ``info`` (and the observation)."""
+        """Step the env; add the physics in force to ``info`` (and the observation).
+
+        A non-finite action is refused with a ``ValueError`` before it reaches MuJoCo.
+        """
+        finite_action(action)
         obs, reward, terminated, truncated, info = self.env.step(action)
         return self._observe(obs), reward, terminated, truncated, self._add_info(info)
 

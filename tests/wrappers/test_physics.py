@@ -410,3 +410,48 @@ def test_bad_values_for_set_parameters():
         env.set_parameters({"torso_body_mass": 12.0})
     with pytest.raises(TypeError, match="must be a number"):
         env.set_parameters({"torso_body_mass": "heavy"})
+
+
+def _model_arrays(model) -> dict[str, np.ndarray]:
+    names = [n for n in dir(model) if not n.startswith("_")]
+    arrays = {n: getattr(model, n) for n in names}
+    arrays = {n: v.copy() for n, v in arrays.items() if isinstance(v, np.ndarray)}
+    arrays["opt.gravity"] = model.opt.gravity.copy()
+    return arrays
+
+
+def test_restore_nominal_puts_the_model_back_exactly_after_thousands_of_draws():
+    env = gym.make("rlx/HopperRandom-v0", floor_tilt=3.0)  # a gravity edit too
+    wrapper = env
+    while not isinstance(wrapper, PhysicsRandomization):
+        wrapper = wrapper.env
+    reference = gym.make("Hopper-v5").unwrapped.model
+    env.reset(seed=0)
+    for _ in range(2000):
+        env.reset()
+    model = env.unwrapped.model
+    assert not np.array_equal(model.body_mass, reference.body_mass)
+    wrapper.restore_nominal()
+    fresh = _model_arrays(reference)
+    nominal_tilted = _model_arrays(model)
+    # Floor tilt is unmodeled physics: the nominal model has no tilt, like Hopper-v5.
+    for name, value in fresh.items():
+        np.testing.assert_array_equal(nominal_tilted[name], value, err_msg=name)
+    env.reset()
+    assert wrapper.values == wrapper.nominal_values  # it stays nominal until unpinned
+    wrapper.set_parameters(None)
+    env.reset()
+    assert wrapper.values != wrapper.nominal_values
+
+
+@pytest.mark.parametrize("env_id", ["rlx/HopperRandom-v0", "rlx/PointRoom-v0", "rlx/AntRoom-v0"])
+def test_non_finite_actions_are_refused(env_id):
+    env = gym.make(env_id)
+    env.reset(seed=0)
+    action = np.zeros(env.action_space.shape)
+    action[0] = np.nan
+    with pytest.raises(ValueError, match=r"non-finite entries at \[0\]"):
+        env.step(action)
+    action[0] = np.inf
+    with pytest.raises(ValueError, match="actions must be finite"):
+        env.step(action)

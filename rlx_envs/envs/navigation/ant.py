@@ -20,6 +20,7 @@ import numpy as np
 from gymnasium import utils
 from gymnasium.envs.mujoco.ant_v5 import AntEnv
 
+from rlx_envs.core.arguments import finite_action
 from rlx_envs.envs.navigation.arenas import ANT_ARENAS, Arena, build_model, resolve
 
 #: The progress terms ``reward=`` accepts.
@@ -100,7 +101,7 @@ class AntNavigationEnv(AntEnv):
 
     def step(self, action):
         """Ant-v5's step; in the room, the planar speed replaces the forward velocity."""
-        obs, reward, terminated, truncated, info = super().step(action)
+        obs, reward, terminated, truncated, info = super().step(finite_action(action))
         speed = math.hypot(info["x_velocity"], info["y_velocity"])
         info["speed"] = speed
         if self.reward == "speed":

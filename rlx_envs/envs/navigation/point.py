@@ -29,6 +29,7 @@ import numpy as np
 from gymnasium import spaces, utils
 from gymnasium.envs.mujoco.mujoco_env import DEFAULT_SIZE, MujocoEnv
 
+from rlx_envs.core.arguments import finite_action
 from rlx_envs.envs.navigation.arenas import POINT_ARENAS, Arena, build_model, mjcf_dir, resolve
 
 #: Weight of the control cost ``CTRL_COST_WEIGHT * |action|^2`` (per step; |action| <= sqrt 2).
@@ -129,6 +130,7 @@ class PointNavigationEnv(MujocoEnv, utils.EzPickle):
 
     def step(self, action):
         """Push with ``action`` for ``dt``; reward ``progress - ctrl_cost`` (module docstring)."""
+        action = finite_action(action)
         qpos = self.data.qpos
         x0, y0 = float(qpos[0]), float(qpos[1])
         self.do_simulation(action, self.frame_skip)
