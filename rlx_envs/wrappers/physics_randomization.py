@@ -13,6 +13,7 @@ import numpy as np
 from gymnasium import spaces
 
 from rlx_envs.core.arguments import finite_action, integer
+from rlx_envs.rules.physics import sim_state
 from rlx_envs.rules.physics.parameters import Binding, Parameter, is_mujoco_env
 
 #: Salt of the physics stream: ``reset(seed=s)`` seeds it with ``[s, PHYSICS_STREAM]``, apart
@@ -222,12 +223,22 @@ class PhysicsRandomization(gym.Wrapper, gym.utils.RecordConstructorArgs):
         obs, reward, terminated, truncated, info = self.env.step(action)
         return self._observe(obs), reward, terminated, truncated, self._add_info(info)
 
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_simulation"] = sim_state.capture(self.env.unwrapped)
+        return state
+
     def __setstate__(self, state):
         # Gymnasium's MuJoCo envs unpickle by rebuilding from their constructor arguments, with
-        # a fresh nominal model: write the physics in force into it again.
+        # a fresh nominal model and simulation: write the physics in force into it again, then
+        # the simulation and generator state, so that the copy continues the episode.
+        state = dict(state)
+        simulation = state.pop("_simulation", None)
         self.__dict__.update(state)
         if self._values is not None:
             self._apply()
+        if simulation is not None:
+            sim_state.restore(self.env.unwrapped, simulation)
 
     # -- internals -----------------------------------------------------------------------------
     def _generator(self) -> np.random.Generator:

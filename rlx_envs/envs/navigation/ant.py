@@ -22,6 +22,7 @@ from gymnasium.envs.mujoco.ant_v5 import AntEnv
 
 from rlx_envs.core.arguments import finite_action
 from rlx_envs.envs.navigation.arenas import ANT_ARENAS, Arena, build_model, resolve
+from rlx_envs.rules.physics import sim_state
 
 #: The progress terms ``reward=`` accepts.
 REWARDS = ("speed", "forward")
@@ -98,6 +99,17 @@ class AntNavigationEnv(AntEnv):
             self.fullpath, self.arena, self.width, self.height, edit=_add_follow_camera
         )
         return model, mujoco.MjData(model)
+
+    def __getstate__(self):
+        # EzPickle rebuilds the env from its arguments; keep the running episode as well.
+        return {**super().__getstate__(), "_simulation": sim_state.capture(self)}
+
+    def __setstate__(self, state):
+        state = dict(state)
+        simulation = state.pop("_simulation", None)
+        super().__setstate__(state)
+        if simulation is not None:
+            sim_state.restore(self, simulation)
 
     def step(self, action):
         """Ant-v5's step; in the room, the planar speed replaces the forward velocity."""

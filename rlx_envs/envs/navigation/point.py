@@ -31,6 +31,7 @@ from gymnasium.envs.mujoco.mujoco_env import DEFAULT_SIZE, MujocoEnv
 
 from rlx_envs.core.arguments import finite_action
 from rlx_envs.envs.navigation.arenas import POINT_ARENAS, Arena, build_model, mjcf_dir, resolve
+from rlx_envs.rules.physics import sim_state
 
 #: Weight of the control cost ``CTRL_COST_WEIGHT * |action|^2`` (per step; |action| <= sqrt 2).
 CTRL_COST_WEIGHT = 0.1
@@ -127,6 +128,21 @@ class PointNavigationEnv(MujocoEnv, utils.EzPickle):
 
     def _get_obs(self) -> np.ndarray:
         return np.concatenate((self.data.qpos, self.data.qvel))
+
+    def __getstate__(self):
+        # EzPickle rebuilds the env from its arguments; keep the running episode as well.
+        return {**super().__getstate__(), "_simulation": sim_state.capture(self),
+                "_path_s": getattr(self, "_path_s", None)}  # fmt: skip
+
+    def __setstate__(self, state):
+        state = dict(state)
+        simulation = state.pop("_simulation", None)
+        path_s = state.pop("_path_s", None)
+        super().__setstate__(state)
+        if simulation is not None:
+            sim_state.restore(self, simulation)
+        if path_s is not None:
+            self._path_s = path_s  # progress along the U-maze's path this episode
 
     def step(self, action):
         """Push with ``action`` for ``dt``; reward ``progress - ctrl_cost`` (module docstring)."""
