@@ -155,3 +155,24 @@ def test_bad_options_name_the_alternative():
     envs.reset(seed=0)
     with pytest.raises(ValueError, match="valid actions are 0..7"):
         envs.step(np.array([0, 8]))
+
+
+@pytest.mark.parametrize("case", [0, len(CASES) - 1], ids=["fixed level", "procedural set"])
+def test_jax_snapshots_equal_numpy_snapshots_and_restore_across(case):
+    numpy_envs, jax_envs = _pair(case)
+    numpy_envs.reset(seed=21), jax_envs.reset(seed=21)
+    rng = np.random.default_rng(21)
+    for _ in range(25):
+        actions = rng.integers(0, 8, NUM_ENVS)
+        numpy_envs.step(actions), jax_envs.step(actions)
+    saved = jax_envs.get_state(envs=[3, 1])
+    assert saved == numpy_envs.get_state(envs=[3, 1])
+    plan = [rng.integers(0, 8, NUM_ENVS) for _ in range(15)]
+    expected = [numpy_envs.step(a)[0] for a in plan]
+    jax_envs.reset(seed=5)
+    jax_envs.set_state(saved, envs=[3, 1])
+    got = [jax_envs.step(a)[0] for a in plan]
+    for a, b in zip(expected, got, strict=True):
+        _assert_same(a[[3, 1]] if not isinstance(a, dict) else {k: v[[3, 1]] for k, v in a.items()},
+                     b[[3, 1]] if not isinstance(b, dict) else {k: v[[3, 1]] for k, v in b.items()},
+                     "restored envs")  # fmt: skip

@@ -31,8 +31,10 @@ from gymnasium.vector import AutoresetMode, VectorEnv
 from gymnasium.vector.utils import batch_space
 
 from rlx_envs.core.arguments import integer
+from rlx_envs.envs.minimontezuma import snapshot
 from rlx_envs.envs.minimontezuma.jax_env import MiniMontezumaJax
 from rlx_envs.rules.minimontezuma import rules
+from rlx_envs.rules.minimontezuma import tiles as T
 from rlx_envs.rules.minimontezuma.jax_backend import JAX, masks_to_int64
 
 
@@ -95,6 +97,8 @@ class MiniMontezumaJaxVectorEnv(VectorEnv):
             keys = rules.next_key(np.asarray(self._state.key, np.int64))
         self._state, obs, info = self._start(jnp.asarray(keys, jnp.uint32), self.params)
         self._pending = jnp.zeros(self.num_envs, bool)
+        self._was_pending = self._pending
+        self._score = np.zeros(self.num_envs)
         return _host(obs), _host_info(info)
 
     def step(self, actions):
@@ -109,7 +113,54 @@ class MiniMontezumaJaxVectorEnv(VectorEnv):
         out = self._step(self._state, self._pending, jnp.asarray(actions, jnp.int32), self.params)
         self._state, obs, reward, terminated, truncated, info, self._pending = out
         host = jax.device_get((obs, reward, terminated, truncated))
+        self._score = np.where(np.asarray(jax.device_get(self._was_pending)), 0.0, self._score)
+        self._score = self._score + host[1]
+        self._was_pending = self._pending
         return (_host(host[0]), host[1].astype(np.float64), host[2], host[3], _host_info(info))
+
+    def get_state(self, envs=None) -> tuple[snapshot.Snapshot, ...]:
+        """Snapshots of envs ``envs`` (default all): the numpy batch's kind, so that either
+        batch (or the single env) restores them."""
+        if self._state is None:
+            raise gym.error.ResetNeeded("call reset() before get_state()")
+        envs = self._env_indices(envs)
+        host = _host_state(self._state)
+        identity = np.arange(T.NUM_CODES, dtype=np.uint8)
+        rooms = self.env.level.num_rooms
+        return tuple(snapshot.of_batch_env(host, i, rooms, host.key[i], self._score[i], identity)
+                     for i in envs)  # fmt: skip
+
+    def set_state(self, saved, envs=None) -> None:
+        """Restore envs ``envs`` (default all) from ``saved`` snapshots in one call; read the
+        observations with :meth:`observation`."""
+        if self._state is None:
+            raise gym.error.ResetNeeded("call reset() before set_state()")
+        envs = self._env_indices(envs)
+        saved = snapshot.check_snapshots(saved, len(envs))
+        host = _host_state(self._state)
+        levels = self.env.num_levels
+        for i, s in zip(envs.tolist(), saved, strict=True):
+            slot = 0 if levels is None else s.key % levels
+            snapshot.write_batch_env(host, i, s, slot, self.env.level.num_rooms)
+            self._score[i] = s.score
+        self._state = _device_state(host)
+        pending = np.asarray(self._pending).copy()
+        pending[envs] = False
+        self._pending = self._was_pending = jnp.asarray(pending)
+
+    def observation(self):
+        """The observations of the current states (as ``reset`` and ``step`` return them)."""
+        observe = jax.vmap(self.env.observation, in_axes=(0, None))
+        return _host(observe(self._state, self.params))
+
+    def _env_indices(self, envs) -> np.ndarray:
+        if envs is None:
+            return np.arange(self.num_envs)
+        envs = np.asarray(envs, dtype=np.int64).reshape(-1)
+        if envs.size and (envs.min() < 0 or envs.max() >= self.num_envs
+                          or len(np.unique(envs)) != envs.size):  # fmt: skip
+            raise ValueError(f"envs must be distinct indices in [0, {self.num_envs}), got {envs!r}")
+        return envs
 
     def close_extras(self, **kwargs):
         self._state = None
@@ -138,6 +189,41 @@ def _next_step(env: MiniMontezumaJax, state, pending, actions, params):
     obs = jax.vmap(env.observation, in_axes=(0, None))(state, params)
     info = jax.vmap(env.info, in_axes=(0, 0, None))(state, died, params)
     return state, obs, reward, terminated, truncated, info, terminated | truncated
+
+
+_MASKS = ("used", "visited")
+
+
+def _host_state(state) -> rules.State:
+    """The device state as int64 numpy arrays (masks joined from their two words)."""
+    host = jax.device_get(state)
+    fields = {}
+    for name in rules.FIELDS:
+        value = getattr(host, name)
+        if isinstance(value, list):
+            fields[name] = [np.array(v, dtype=np.int64) for v in value]
+        elif name in _MASKS:
+            fields[name] = masks_to_int64(value)
+        else:
+            fields[name] = np.array(value, dtype=np.int64)
+    return rules.State(**fields)
+
+
+def _device_state(host: rules.State) -> rules.State:
+    """:func:`_host_state` back: uint32 key, counter and mask words, int32 otherwise."""
+    fields = {}
+    for name in rules.FIELDS:
+        value = getattr(host, name)
+        if isinstance(value, list):
+            fields[name] = [jnp.asarray(v, jnp.int32) for v in value]
+        elif name in _MASKS:
+            words = np.stack([value & 0xFFFFFFFF, value >> 32], axis=-1).astype(np.uint32)
+            fields[name] = jnp.asarray(words)
+        elif name in ("key", "t"):
+            fields[name] = jnp.asarray(value.astype(np.uint32))
+        else:
+            fields[name] = jnp.asarray(value, jnp.int32)
+    return rules.State(**fields)
 
 
 def _host(obs):
