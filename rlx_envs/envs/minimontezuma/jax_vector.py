@@ -123,7 +123,7 @@ class MiniMontezumaJaxVectorEnv(VectorEnv):
         batch (or the single env) restores them."""
         if self._state is None:
             raise gym.error.ResetNeeded("call reset() before get_state()")
-        envs = self._env_indices(envs)
+        envs = snapshot.env_indices(envs, self.num_envs)
         host = _host_state(self._state)
         identity = np.arange(T.NUM_CODES, dtype=np.uint8)
         rooms = self.env.level.num_rooms
@@ -135,7 +135,7 @@ class MiniMontezumaJaxVectorEnv(VectorEnv):
         observations with :meth:`observation`."""
         if self._state is None:
             raise gym.error.ResetNeeded("call reset() before set_state()")
-        envs = self._env_indices(envs)
+        envs = snapshot.env_indices(envs, self.num_envs)
         saved = snapshot.check_snapshots(saved, len(envs))
         host = _host_state(self._state)
         levels = self.env.num_levels
@@ -152,15 +152,6 @@ class MiniMontezumaJaxVectorEnv(VectorEnv):
         """The observations of the current states (as ``reset`` and ``step`` return them)."""
         observe = jax.vmap(self.env.observation, in_axes=(0, None))
         return _host(observe(self._state, self.params))
-
-    def _env_indices(self, envs) -> np.ndarray:
-        if envs is None:
-            return np.arange(self.num_envs)
-        envs = np.asarray(envs, dtype=np.int64).reshape(-1)
-        if envs.size and (envs.min() < 0 or envs.max() >= self.num_envs
-                          or len(np.unique(envs)) != envs.size):  # fmt: skip
-            raise ValueError(f"envs must be distinct indices in [0, {self.num_envs}), got {envs!r}")
-        return envs
 
     def close_extras(self, **kwargs):
         self._state = None

@@ -93,6 +93,19 @@ def write_batch_env(state: rules.State, env: int, snapshot: Snapshot, slot: int,
             getattr(state, name)[env] = value + (slot * rooms_per_level if name in _ROOMS else 0)
 
 
+def env_indices(envs, num_envs: int) -> np.ndarray:
+    """The env indices a batch's ``get_state``/``set_state`` act on: all for None, else distinct
+    indices in ``[0, num_envs)``, or a clear error."""
+    if envs is None:
+        return np.arange(num_envs)
+    envs = np.asarray(envs, dtype=np.int64).reshape(-1)
+    if envs.size and (
+        envs.min() < 0 or envs.max() >= num_envs or len(np.unique(envs)) != envs.size
+    ):
+        raise ValueError(f"envs must be distinct indices in [0, {num_envs}), got {envs!r}")
+    return envs
+
+
 def check_snapshots(snapshots, count: int) -> tuple[Snapshot, ...]:
     """``snapshots`` as a tuple of ``count`` :class:`Snapshot` s, or a clear error."""
     if isinstance(snapshots, Snapshot):

@@ -194,7 +194,7 @@ class MiniMontezumaVectorEnv(MiniMontezumaOptions, VectorEnv):
         """Snapshots of envs ``envs`` (default all), one per env, in that order."""
         if self._state is None:
             raise gym.error.ResetNeeded("call reset() before get_state()")
-        envs = self._env_indices(envs)
+        envs = snapshot.env_indices(envs, self.num_envs)
         perms = self._perms
         identity = np.arange(T.NUM_CODES, dtype=np.uint8)
         return tuple(snapshot.of_batch_env(self._state, i, self.level.num_rooms, self._keys[i],
@@ -207,7 +207,7 @@ class MiniMontezumaVectorEnv(MiniMontezumaOptions, VectorEnv):
         :meth:`observation`."""
         if self._state is None:
             raise gym.error.ResetNeeded("call reset() before set_state()")
-        envs = self._env_indices(envs)
+        envs = snapshot.env_indices(envs, self.num_envs)
         saved = snapshot.check_snapshots(saved, len(envs))
         keys = np.array([s.key for s in saved], dtype=np.int64)
         self._keys[envs] = keys
@@ -223,15 +223,6 @@ class MiniMontezumaVectorEnv(MiniMontezumaOptions, VectorEnv):
     def observation(self):
         """The observations of the current states (as ``reset`` and ``step`` return them)."""
         return self._observation()
-
-    def _env_indices(self, envs) -> np.ndarray:
-        if envs is None:
-            return np.arange(self.num_envs)
-        envs = np.asarray(envs, dtype=np.int64).reshape(-1)
-        if envs.size and (envs.min() < 0 or envs.max() >= self.num_envs or
-                          len(np.unique(envs)) != envs.size):  # fmt: skip
-            raise ValueError(f"envs must be distinct indices in [0, {self.num_envs}), got {envs!r}")
-        return envs
 
     def render(self):
         """A tuple with a frame (rgb_array) or text (ansi) per env."""
