@@ -128,6 +128,10 @@ class ExactCounts(Estimator):
             return float(n), 1.0 / math.sqrt(n)
         return float(n), _count_bonus_one(self.form, n, table.total)
 
+    def __repr__(self) -> str:
+        envs = "" if self.envs is None else f", envs={self.envs}"
+        return f"ExactCounts(form={self.form!r}, count={self.count!r}{envs})"
+
     def reset(self) -> None:
         self.table = ExactTable()
         if self.envs is not None:
@@ -281,6 +285,10 @@ class SimHashCounts(Estimator):
         n = self.table.add(codes)
         t = before + np.arange(1, len(codes) + 1)
         return n.astype(np.float64), count_bonus(self.form, n, t)
+
+    def __repr__(self) -> str:
+        seen = {True: "frames", False: "vectors", None: "decided by the first batch"}
+        return f"SimHashCounts(k={self.k}, {seen[self.image]}, table={self.table_kind!r})"
 
     def reset(self) -> None:
         if self.table_kind == "exact":

@@ -25,6 +25,7 @@ from rlx_envs.core.arguments import integer
 from rlx_envs.estimators.cts_layout import DEFAULT_CONTEXTS, CTSLayout
 from rlx_envs.estimators.density import CTSDensity
 from rlx_envs.estimators.keys import occurrence_rank
+from rlx_envs.estimators.quantise import VectorQuantiser
 
 
 class BatchedCTSDensity:
@@ -59,13 +60,20 @@ class BatchedCTSDensity:
         image_size: tuple[int, int] | None = None,
         contexts: Sequence[Sequence[tuple[int, int]]] = DEFAULT_CONTEXTS,
         max_contexts: int = 256,
+        quantiser: VectorQuantiser | None = None,
     ):
         self.models = integer("models (one per env)", models, minimum=1)
-        self.layout = CTSLayout(shape, levels, image_size, contexts, max_contexts)
+        self.layout = CTSLayout(shape, levels, image_size, contexts, max_contexts, quantiser)
         layout = self.layout
         self.shape, self.image, self.levels = layout.shape, layout.image, layout.levels
         self.contexts, self.max_contexts = layout.contexts, layout.max_contexts
         self.reset()
+
+    #: Per-env models: ``log_prob_and_update(frames, models)`` (see ``pseudo_counts._feed``).
+    batched = True
+
+    def __repr__(self) -> str:
+        return f"BatchedCTSDensity({self.models} models, {self.layout.describe()})"
 
     @property
     def n(self) -> np.ndarray:
@@ -156,12 +164,15 @@ class BatchedCTSDensity:
 
     def model(self, i: int) -> CTSDensity:
         """A copy of model ``i`` as a lone :class:`CTSDensity` (which then continues alone)."""
+        quantiser = self.layout.quantiser
+        plain = not self.image and quantiser is None
         single = CTSDensity(
-            self.shape if not self.image else None,
+            self.shape if plain else None,
             self.levels,
             image_size=self.shape if self.image else None,
             contexts=self.contexts,
             max_contexts=self.max_contexts,
+            quantiser=quantiser,
         )
         table = self._table.reshape(-1, self.models)[:, i]
         state = {"table": table, "weights": self._weights[i], "n": int(self._n[i])}

@@ -19,6 +19,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from rlx_envs.estimators.quantise import VectorQuantiser
+
 #: The context models of the CTS-style models by default: (dy, dx) offsets of the neighbours each
 #: one reads, relative to the cell it predicts: none; up; left and up; left, up, up-left and
 #: up-right (the context of Bellemare et al. 2014).
@@ -111,7 +113,13 @@ class CTSLayout:
         image_size: tuple[int, int] | None = None,
         contexts: Sequence[Sequence[tuple[int, int]]] = DEFAULT_CONTEXTS,
         max_contexts: int = 256,
+        quantiser: VectorQuantiser | None = None,
     ):
+        self.quantiser = quantiser
+        if quantiser is not None:  # vectors, read as one row of digits
+            if shape is not None or image_size is not None:
+                raise ValueError("give quantiser=... alone: it sets the shape and the levels")
+            shape, levels = (1, quantiser.width), quantiser.levels
         self.shape, self.image = _grid_shape(shape, image_size)
         self.levels = int(levels)
         if self.levels < 2 or (self.image and self.levels > 256):
@@ -211,12 +219,16 @@ class CTSLayout:
         x = np.asarray(x)
         if self.image:
             return preprocess_image(x, self.shape, self.levels).astype(np.int64)
+        if self.quantiser is not None:
+            return self.quantiser.codes(x[None])[0]
         return self._checked(x, x.shape)
 
     def grids(self, xs) -> np.ndarray:
         """Check a batch of inputs and return it as an int64 (B, H, W) array of grids."""
         if self.image:
             return np.array([self.grid(x) for x in xs], np.int64).reshape((-1,) + self.shape)
+        if self.quantiser is not None:
+            return self.quantiser.codes(xs)
         xs = np.asarray(xs)
         return self._checked(xs, xs.shape[1:])
 
@@ -238,6 +250,15 @@ class CTSLayout:
             )
         return x.astype(np.int64)
 
+    def describe(self) -> str:
+        """What the model reads, in words (for the bonus wrappers' ``repr``)."""
+        height, width = self.shape
+        if self.image:
+            return f"frames as {height}x{width} grids of {self.levels} grey levels"
+        if self.quantiser is not None:
+            return f"vectors through {self.quantiser!r}"
+        return f"{height}x{width} grids of {self.levels} levels"
+
     def config(self) -> dict:
         """The construction arguments, as plain data (saved with a model's state)."""
         return {
@@ -250,6 +271,7 @@ class CTSLayout:
                 dtype=np.int64,
             ).reshape(-1, 3),
             "context_models": len(self.contexts),
+            **(self.quantiser.config() if self.quantiser is not None else {}),
         }
 
     def check_config(self, state: dict) -> None:
@@ -272,6 +294,14 @@ class CTSLayout:
         from gymnasium import spaces  # imported late: the models themselves need no Gymnasium
 
         name = type(space).__name__
+        if self.quantiser is not None:
+            numeric = (spaces.Box, spaces.Discrete, spaces.MultiDiscrete, spaces.MultiBinary)
+            if not isinstance(space, numeric) or tuple(space.shape) != self.quantiser.shape:
+                raise ValueError(
+                    f"this CTSDensity reads observations of shape {self.quantiser.shape} through "
+                    f"its {self.quantiser!r}, not {space}: build its quantiser from this space"
+                )
+            return
         if self.image:
             if not (
                 isinstance(space, spaces.Box)

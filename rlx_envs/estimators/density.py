@@ -31,6 +31,7 @@ import numpy as np
 # The CTS layout and preprocessing live beside the batched model that shares them; both names
 # stay importable from here.
 from rlx_envs.estimators.cts_layout import DEFAULT_CONTEXTS, CTSLayout, preprocess_image
+from rlx_envs.estimators.quantise import VectorQuantiser
 
 __all__ = ["CTSDensity", "DEFAULT_CONTEXTS", "DensityModel", "EmpiricalDensity", "preprocess_image"]
 
@@ -122,6 +123,9 @@ class EmpiricalDensity(DensityModel):
         >>> [round(float(np.exp(v)), 3) for v in model.log_prob_and_update(np.array([3]))]
         [0.5, 0.667]
     """
+
+    def __repr__(self) -> str:
+        return "EmpiricalDensity()"
 
     def __init__(self):
         self._visits: dict[bytes, int] = {}
@@ -246,6 +250,20 @@ class CTSDensity(DensityModel):
         contexts: the context models, each a sequence of (dy, dx) neighbour offsets with
             dy < 0, or dy == 0 and dx < 0 (cells read before the one predicted).
         max_contexts: estimators per cell and context model before hashing, >= 1.
+        quantiser: a :class:`~rlx_envs.estimators.quantise.VectorQuantiser`, given alone: the
+            model takes vectors (any numeric observation of the quantiser's shape), read as
+            one row of base-16 digits (``shape`` (1, digits), ``levels`` 16).
+
+    Example (vectors):
+        >>> import numpy as np
+        >>> from rlx_envs.estimators.quantise import VectorQuantiser
+        >>> quantiser = VectorQuantiser([-1.0, 0], [1.0, 9], [False, True], bins=16)
+        >>> model = CTSDensity(quantiser=quantiser)
+        >>> model.shape  # 0.5: one digit of 16 bins; 3: one digit
+        (1, 2)
+        >>> log_p, log_p_recoding = model.log_prob_and_update(np.array([0.5, 3]))
+        >>> bool(log_p_recoding > log_p)
+        True
     """
 
     def __init__(
@@ -256,12 +274,16 @@ class CTSDensity(DensityModel):
         image_size: tuple[int, int] | None = None,
         contexts: Sequence[Sequence[tuple[int, int]]] = DEFAULT_CONTEXTS,
         max_contexts: int = 256,
+        quantiser: VectorQuantiser | None = None,
     ):
-        self.layout = CTSLayout(shape, levels, image_size, contexts, max_contexts)
+        self.layout = CTSLayout(shape, levels, image_size, contexts, max_contexts, quantiser)
         layout = self.layout
         self.shape, self.image, self.levels = layout.shape, layout.image, layout.levels
         self.contexts, self.max_contexts = layout.contexts, layout.max_contexts
         self.reset()
+
+    def __repr__(self) -> str:
+        return f"CTSDensity({self.layout.describe()})"
 
     @property
     def n(self) -> int:

@@ -151,6 +151,9 @@ class NeuralEstimator(Estimator):
             self.check_space(observation_space)
             self._set_obs(tuple(observation_space.shape), observation_space.dtype)
 
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(features={self.features}, hidden={self.hidden})"
+
     # -- subclass hooks ---------------------------------------------------------------------------
     def _build(self) -> None:
         raise NotImplementedError

@@ -127,6 +127,9 @@ class _DensityEstimator(Estimator):
     def __init__(self, model: DensityModel | BatchedCTSDensity):
         self.model = model
 
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.model!r})"
+
     def reset(self) -> None:
         """Reset the density model."""
         self.model.reset()
@@ -216,10 +219,10 @@ class PredictionGain(_DensityEstimator):
 
 def _feed(model, batch: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Update ``model`` on each state of ``batch`` in order: log rho, log rho', n after each."""
-    if isinstance(model, BatchedCTSDensity):
+    if getattr(model, "batched", False):  # a BatchedCTSDensity, or a product of them
         if batch.envs is None:
             raise ValueError(
-                f"a BatchedCTSDensity holds {model.models} per-env models: each batch needs "
+                f"a {type(model).__name__} holds {model.models} per-env models: each batch needs "
                 "envs=, the model (env) index of each transition"
             )
         log_p, log_p_recoding = model.log_prob_and_update(batch.obs, batch.envs)  # checks envs

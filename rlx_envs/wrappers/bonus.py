@@ -27,13 +27,9 @@ from rlx_envs.estimators.base import Batch, Estimator
 from rlx_envs.estimators.keys import hash_rows, integer_key, key_hash
 from rlx_envs.estimators.schedules import Constant, Identity, as_schedule, make_normaliser
 from rlx_envs.wrappers.batch_rows import batch_row, final_rows, set_rows, take_rows
+from rlx_envs.wrappers.observation_views import ObservationView, view_of
 
 INTEGER_SPACES = (spaces.Discrete, spaces.MultiDiscrete, spaces.MultiBinary)
-
-
-def _default_key(obs, info):
-    """``info["cell"]`` where the env gives one (MiniMontezuma does), else the observation."""
-    return info["cell"] if "cell" in info else obs
 
 
 def _check_keyable(space: spaces.Space, provides_cell: bool) -> None:
@@ -43,9 +39,10 @@ def _check_keyable(space: spaces.Space, provides_cell: bool) -> None:
     if isinstance(space, spaces.Box) and space.dtype.kind in "iub":
         return
     raise ValueError(
-        f"cannot count observations of {space}: counts need integer states. Pass key=... "
-        "(a function of (obs, info) returning ints, e.g. a discretiser), or use a hash, "
-        "density or prediction bonus"
+        f"cannot count observations of {space}: exact counts need integer states. Use "
+        "HashCountBonus (counts of SimHash codes, which group nearby continuous states; Tang et "
+        "al. 2017), or pass key=... (a function of (obs, info) returning ints, e.g. a "
+        "discretiser)"
     )
 
 
@@ -134,15 +131,18 @@ class BonusWrapper(gym.Wrapper):
         mix: bool = True,
         per_episode: bool = False,
         key: Callable[[Any, dict], Any] | None = None,
+        view: ObservationView | None = None,
     ):
         gym.Wrapper.__init__(self, env)
+        self.view = view or view_of(env.observation_space)
         self._core = _Core(
             make_estimator, beta, normalize or self.default_normalize, mix, per_episode, 1
         )
         self.estimator = self._core.estimators[0]
         needs = self.estimator.needs
-        _check_inputs(self.estimator, env.observation_space, env.action_space, env, key)
-        self._key = key or _default_key
+        _check_inputs(self.estimator, self.view.space, env.action_space, env, key)
+        self._key = key
+        self._flattens = self.view.flattens
         # Shortcuts of the single-env hot path (a step of MiniMontezuma takes about 10 us).
         self._fast = hasattr(self.estimator, "observe_one")
         self._needs_keys = "keys" in needs
@@ -156,12 +156,17 @@ class BonusWrapper(gym.Wrapper):
         """The bonus scale at the current step."""
         return self._core.schedule(self._core.t)
 
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}({_describe(self.estimator, self.view)}), {self.env}>"
+
+    __str__ = __repr__  # gymnasium.Wrapper's str would leave the estimator out
+
     def reset(self, *, seed: int | None = None, options: dict | None = None):
         """Reset the env (and, with ``per_episode=True``, the estimate)."""
         obs, info = self.env.reset(seed=seed, options=options)
         if self._core.per_episode:
             self.estimator.reset()
-        self._prev = obs
+        self._prev = self.view.one(obs) if self._flattens else obs
         return obs, info
 
     def step(self, action):
@@ -169,19 +174,20 @@ class BonusWrapper(gym.Wrapper):
         obs, reward, terminated, truncated, info = self.env.step(action)
         estimator, core = self.estimator, self._core
         needs = estimator.needs
+        seen = self.view.one(obs) if self._flattens else obs
         if self._fast:
             key = None
             if self._needs_keys:
-                raw = self._key(obs, info)
+                raw = self._state_key(obs, seen, info)
                 key = hash(raw) if type(raw) is tuple else key_hash(integer_key(raw))
-            figure, bonus = estimator.observe_one(obs, self._prev, action, key)
+            figure, bonus = estimator.observe_one(seen, self._prev, action, key)
         else:
             batch = Batch(
-                obs=np.asarray(obs)[None],
+                obs=np.asarray(seen)[None],
                 prev_obs=np.asarray(self._prev)[None] if "prev_obs" in needs else None,
                 actions=np.asarray(action)[None] if "actions" in needs else None,
                 keys=(
-                    np.array([key_hash(integer_key(self._key(obs, info)))], np.int64)
+                    np.array([key_hash(integer_key(self._state_key(obs, seen, info)))], np.int64)
                     if "keys" in needs
                     else None
                 ),
@@ -194,8 +200,15 @@ class BonusWrapper(gym.Wrapper):
         info["extrinsic_reward"] = reward
         info["intrinsic_reward"] = intrinsic
         info[estimator.figure] = figure
-        self._prev = obs
+        self._prev = seen
         return obs, (reward + intrinsic if core.mix else reward), terminated, truncated, info
+
+    def _state_key(self, obs, seen, info):
+        """The key to count: ``key(obs, info)``, else ``info["cell"]``, else the observation
+        as the estimator sees it."""
+        if self._key is not None:
+            return self._key(obs, info)
+        return info["cell"] if "cell" in info else seen
 
     def state_dict(self) -> dict:
         """The estimate, schedule position and normaliser, to continue exactly elsewhere."""
@@ -243,8 +256,10 @@ class VectorBonusWrapper(VectorWrapper):
         per_episode: bool = False,
         per_env: bool = False,
         key: Callable[[Any, dict], Any] | None = None,
+        view: ObservationView | None = None,
     ):
         VectorWrapper.__init__(self, env)
+        self.view = view or view_of(env.single_observation_space)
         self._core = _Core(
             make_estimator,
             beta,
@@ -258,9 +273,7 @@ class VectorBonusWrapper(VectorWrapper):
         # Per-env estimators read each transition's env index (per_episode has its own loop).
         self._stream_envs = per_env and not per_episode
         self.estimator = self._core.estimators[0]
-        _check_inputs(
-            self.estimator, env.single_observation_space, env.single_action_space, env, key
-        )
+        _check_inputs(self.estimator, self.view.space, env.single_action_space, env, key)
         mode = env.metadata.get("autoreset_mode", AutoresetMode.NEXT_STEP)
         self._autoreset_mode = AutoresetMode(mode)
         self._key = key
@@ -274,17 +287,19 @@ class VectorBonusWrapper(VectorWrapper):
         return core.schedule.many(core.env_t) if core.per_env else core.schedule(core.t)
 
     def __repr__(self) -> str:
-        return f"<{type(self).__name__}(per_env={self.per_env}), {self.env}>"
+        described = _describe(self.estimator, self.view)
+        return f"<{type(self).__name__}(per_env={self.per_env}, {described}), {self.env}>"
 
     def reset(self, *, seed=None, options: dict | None = None):
         """Reset the envs (all, or ``options["reset_mask"]``)."""
         mask = (options or {}).get("reset_mask")  # read first: vector envs pop it
         obs, infos = self.env.reset(seed=seed, options=options)
         envs = np.flatnonzero(mask) if mask is not None else np.arange(self.num_envs)
+        seen = self.view.rows(obs, self.num_envs)
         if self._prev is None or mask is None:
-            self._prev = obs
+            self._prev = seen
         else:
-            self._prev = set_rows(self._prev, envs, obs)
+            self._prev = set_rows(self._prev, envs, seen)
         self._resetting[envs] = False
         if self._core.per_episode:
             for i in envs:
@@ -331,11 +346,11 @@ class VectorBonusWrapper(VectorWrapper):
             infos[name], infos[f"_{name}"] = value, real.copy()
         if core.mix:
             rewards = rewards + intrinsic
-        self._after_step(obs, done)
+        self._after_step(self.view.rows(obs, self.num_envs), done)
         return obs, rewards, terminated, truncated, infos
 
-    def _after_step(self, obs, done: np.ndarray) -> None:
-        self._prev = obs
+    def _after_step(self, seen, done: np.ndarray) -> None:
+        self._prev = seen
         if self._core.per_episode:  # an env that finished starts its next episode afresh
             for i in np.flatnonzero(done).tolist():
                 self._core.estimators[i].reset()
@@ -344,18 +359,19 @@ class VectorBonusWrapper(VectorWrapper):
 
     def _batch(self, reached, infos: dict, actions, envs: np.ndarray) -> Batch:
         needs = self.estimator.needs
+        seen = self.view.rows(reached, self.num_envs)
         keys = None
         if "keys" in needs:
             if self._key is not None:
                 rows = np.asarray(self._key(reached, infos))
             else:
-                rows = infos["cell"] if "cell" in infos else reached
+                rows = infos["cell"] if "cell" in infos else seen
             rows = np.asarray(rows)
             if rows.dtype.kind not in "iub":
                 raise TypeError(f"state keys must be integers, got dtype {rows.dtype}")
             keys = hash_rows(rows.reshape(len(rows), -1)[envs])
         return Batch(
-            obs=take_rows(reached, envs) if "obs" in needs else None,
+            obs=take_rows(seen, envs) if "obs" in needs else None,
             prev_obs=take_rows(self._prev, envs) if "prev_obs" in needs else None,
             actions=np.asarray(actions)[envs] if "actions" in needs else None,
             keys=keys,
@@ -369,3 +385,9 @@ class VectorBonusWrapper(VectorWrapper):
     def load_state_dict(self, state: dict) -> None:
         """Continue from :meth:`state_dict` (of a wrapper built with the same arguments)."""
         self._core.load_state_dict(state)
+
+
+def _describe(estimator: Estimator, view: ObservationView) -> str:
+    """The estimator and how it sees the observations, for a wrapper's ``repr``."""
+    seen = "" if not view.flattens else f", observations={view.describe()!r}"
+    return f"estimator={estimator!r}{seen}"

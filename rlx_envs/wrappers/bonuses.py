@@ -32,8 +32,16 @@ from gymnasium.utils import RecordConstructorArgs
 from rlx_envs.estimators.counts import ExactCounts, SimHashCounts
 from rlx_envs.estimators.cts_batch import BatchedCTSDensity
 from rlx_envs.estimators.density import CTSDensity, EmpiricalDensity
+from rlx_envs.estimators.product_density import Part, ProductDensity
 from rlx_envs.estimators.pseudo_counts import PredictionGain, PseudoCounts
 from rlx_envs.wrappers.bonus import BonusWrapper, VectorBonusWrapper
+from rlx_envs.wrappers.observation_views import (
+    COMPOSITE,
+    ObservationView,
+    is_image,
+    quantiser_for,
+    view_of,
+)
 
 #: The vector twins that have a per-env estimator (``per_env=True``).
 PER_ENV = "VectorCountBonus, VectorPseudoCountBonus and VectorPredictionGainBonus (model='cts')"
@@ -43,17 +51,25 @@ class _Bonus:
     """What every bonus mixin does: record its arguments, then start the wrapper base with an
     estimator factory built from the env's (single) observation and action spaces.
 
-    ``build(obs_space, action_space, envs)`` builds the estimator: ``envs`` is None for one
-    estimate, or the number of envs for a per-env estimator (mixins that have none never get it).
+    ``build(view, action_space, envs)`` builds the estimator for the observations as ``view``
+    (an :class:`~rlx_envs.wrappers.observation_views.ObservationView`) shows them: ``envs`` is
+    None for one estimate, or the number of envs for a per-env estimator (mixins that have none
+    never get it).
     """
 
     #: Whether ``build`` can make a per-env estimator.
     per_env_estimator = False
+    #: Whether the estimator takes only vectors (then Discrete observations are flattened too).
+    vectors_only = False
 
     def _start(self, env, build, beta, options: dict, **arguments) -> None:
         RecordConstructorArgs.__init__(self, beta=beta, **arguments, **options)
-        if isinstance(self, VectorBonusWrapper):
-            obs, act = env.single_observation_space, env.single_action_space
+        vector = isinstance(self, VectorBonusWrapper)
+        source = env.single_observation_space if vector else env.observation_space
+        view = view_of(source, vectors_only=self.vectors_only)
+        options = {**options, "view": view}
+        if vector:
+            act = env.single_action_space
             per_env, per_episode = options.get("per_env"), options.get("per_episode")
             if per_env is True and per_episode is not True and not self.per_env_estimator:
                 raise ValueError(
@@ -61,11 +77,11 @@ class _Bonus:
                     f"by {PER_ENV}; the others share one estimator across the batch (with "
                     "per_episode=True as well, each env has its own, reset with its episodes)"
                 )
-            factory = lambda envs=None: build(obs, act, envs)  # noqa: E731
+            factory = lambda envs=None: build(view, act, envs)  # noqa: E731
             VectorBonusWrapper.__init__(self, env, factory, beta, **options)
         else:
-            obs, act = env.observation_space, env.action_space
-            BonusWrapper.__init__(self, env, lambda: build(obs, act, None), beta, **options)
+            act = env.action_space
+            BonusWrapper.__init__(self, env, lambda: build(view, act, None), beta, **options)
 
 
 # -- counts --------------------------------------------------------------------------------------
@@ -75,7 +91,7 @@ class _Counts(_Bonus):
     def __init__(self, env, beta=0.1, *, form: str = "mbie", count: str = "state", **options):
         self._start(
             env,
-            lambda obs, act, envs: ExactCounts(form, count, envs=envs),
+            lambda view, act, envs: ExactCounts(form, count, envs=envs),
             beta,
             options,
             form=form,
@@ -132,11 +148,13 @@ class VectorCountBonus(_Counts, VectorBonusWrapper, RecordConstructorArgs):
         >>> per_env.step(np.array([0, 0]))[4]["count"]
         array([1., 1.])
         >>> per_env  # doctest: +ELLIPSIS
-        <VectorCountBonus(per_env=True), MiniMontezumaVectorEnv(...)>
+        <VectorCountBonus(per_env=True, estimator=ExactCounts(..., envs=2)), MiniMontezuma...>
     """
 
 
 class _Hash(_Bonus):
+    vectors_only = True
+
     def __init__(
         self,
         env,
@@ -152,7 +170,14 @@ class _Hash(_Bonus):
     ):
         self._start(
             env,
-            lambda obs, act, _: SimHashCounts(k, form, image, downsample, table, seed=seed),
+            lambda view, act, _: SimHashCounts(
+                k,
+                form,
+                is_image(view.space) if image is None else image,
+                downsample,
+                table,
+                seed=seed,
+            ),
             beta,
             options,
             k=k,
@@ -209,9 +234,17 @@ class VectorHashCountBonus(_Hash, VectorBonusWrapper, RecordConstructorArgs):
 
 # -- density models: pseudo-counts and prediction gain -------------------------------------------
 def density_model(
-    model, space, levels: int | None, image_size: tuple[int, int], envs: int | None = None
-):
-    """A density model for observations of ``space``: "cts", "empirical" or a factory.
+    model, view: ObservationView, levels: int | None, image_size: tuple[int, int],
+    envs: int | None = None,
+):  # fmt: skip
+    """A density model for observations as ``view`` shows them: "cts", "empirical" or a
+    factory.
+
+    ``"cts"`` picks by the space (the table of docs/wrappers/exploration_bonuses.md): images,
+    the CTS model of frames; 2-D grids of small integers, the CTS model of the grid; anything
+    else, the CTS model of vectors quantised into base-16 digits. A Dict or Tuple with image or
+    grid parts gets a :class:`~rlx_envs.estimators.product_density.ProductDensity`: each such
+    part its own model, the other parts flattened together into one vector model.
 
     With ``envs=N`` (per-env pseudo-counts), ``envs`` independent CTS models stacked as arrays
     (:class:`~rlx_envs.estimators.cts_batch.BatchedCTSDensity`); only ``model="cts"`` has that.
@@ -230,17 +263,83 @@ def density_model(
             f"unknown density model {model!r}; valid: ['cts', 'empirical'] or a "
             "callable returning a DensityModel"
         )
-    if envs is None:
-        cts = CTSDensity
-    else:
-        cts = functools.partial(BatchedCTSDensity, envs)
-    if isinstance(space, spaces.Box) and len(space.shape) == 3 and space.dtype == np.uint8:
+    cts = CTSDensity if envs is None else functools.partial(BatchedCTSDensity, envs)
+    if view.flattens and isinstance(view.kept, COMPOSITE):
+        parts = _product_parts(view.kept, cts, levels, image_size)
+        if parts is not None:
+            return ProductDensity(parts)
+    if is_image(view.space) or _small_grid(view.space):
+        return _array_model(view.space, cts, levels, image_size)
+    if levels is not None:
+        raise ValueError(
+            f"levels={levels} applies to images and 2-D grids of small integers; observations of "
+            f"{view.source} are read as vectors of base-16 digits (leave levels unset)"
+        )
+    return _vector_model(view.space, cts)
+
+
+def _array_model(space, cts, levels, image_size):
+    """The CTS model of an image or of a grid of small integers."""
+    if is_image(space):
         return cts(image_size=image_size, levels=levels or 8)
-    if isinstance(space, spaces.Box) and len(space.shape) == 2 and space.dtype.kind in "iub":
-        return cts(shape=space.shape, levels=levels or int(space.high.max()) + 1)
-    raise ValueError(
-        f"model='cts' takes (H, W) integer grids or (H, W, C) uint8 frames, got {space}; "
-        "use model='empirical' or pass a DensityModel factory"
+    return cts(shape=space.shape, levels=levels or int(space.high.max()) + 1)
+
+
+#: The most digits the CTS model of vectors takes (its counts grow by about 36 kB a digit).
+MAX_VECTOR_DIGITS = 4096
+
+
+def _vector_model(space, cts):
+    """The CTS model of vectors of ``space``, quantised."""
+    quantiser = quantiser_for(space)
+    if quantiser.width > MAX_VECTOR_DIGITS:
+        raise ValueError(
+            f"observations of {space} make {quantiser.width} base-16 digits, more than the "
+            f"{MAX_VECTOR_DIGITS} the CTS model of vectors takes (its memory grows with them): "
+            "select fewer numbers (e.g. gymnasium.wrappers.FilterObservation), or use "
+            "HashCountBonus or RNDBonus, which take any length"
+        )
+    return cts(quantiser=quantiser)
+
+
+def _product_parts(space, cts, levels, image_size) -> list[Part] | None:
+    """Parts of a flattened Dict or Tuple: images and grids alone, the rest as one vector
+    (None when there is no image or grid part: one vector model then)."""
+    names = list(space.spaces) if isinstance(space, spaces.Dict) else range(len(space.spaces))
+    parts, rest, rest_index, offset = [], [], [], 0
+    for name in names:
+        part = space[name]
+        size = spaces.flatdim(part)
+        index = np.arange(offset, offset + size)
+        offset += size
+        if is_image(part) or _small_grid(part):
+            parts.append(Part(index, part.shape, part.dtype,
+                              _array_model(part, cts, levels, image_size)))  # fmt: skip
+        else:
+            rest.append(part)
+            rest_index.append(index)
+    if not parts:
+        return None
+    if rest:
+        flat = spaces.flatten_space(spaces.Tuple(rest))
+        parts.append(Part(np.concatenate(rest_index), flat.shape, flat.dtype,
+                          _vector_model(flat, cts)))  # fmt: skip
+    return parts
+
+
+#: The most values a cell of a 2-D integer grid may take for the grid model (more: vectors).
+MAX_GRID_LEVELS = 32
+
+
+def _small_grid(space) -> bool:
+    """A 2-D Box of integers from 0 to at most :data:`MAX_GRID_LEVELS` - 1 (MiniMontezuma's
+    ``"symbolic"``): modelled as a grid, each cell in the context of its neighbours."""
+    return (
+        isinstance(space, spaces.Box)
+        and len(space.shape) == 2
+        and space.dtype.kind in "iub"
+        and space.low.min() >= 0
+        and space.high.max() < MAX_GRID_LEVELS
     )
 
 
@@ -259,8 +358,8 @@ class _PseudoCounts(_Bonus):
     ):
         self._start(
             env,
-            lambda obs, act, envs: PseudoCounts(
-                density_model(model, obs, levels, image_size, envs)
+            lambda view, act, envs: PseudoCounts(
+                density_model(model, view, levels, image_size, envs)
             ),
             beta,
             options,
@@ -344,8 +443,8 @@ class _PredictionGain(_Bonus):
     ):
         self._start(
             env,
-            lambda obs, act, envs: PredictionGain(
-                density_model(model, obs, levels, image_size, envs), c
+            lambda view, act, envs: PredictionGain(
+                density_model(model, view, levels, image_size, envs), c
             ),
             beta,
             options,

@@ -37,7 +37,7 @@ class _Predictor(_Bonus):
     ):
         net = dict(features=features, hidden=hidden, lr=lr, updates=updates, seed=seed)
         build = self._estimator
-        self._start(env, lambda obs, act, _: build(obs, act, **net), beta, options, **net)
+        self._start(env, lambda view, act, _: build(view.space, act, **net), beta, options, **net)
 
 
 class _ModelError(_Predictor):
@@ -165,7 +165,9 @@ class _InfoGain(_Bonus):
         net = dict(
             features=features, hidden=hidden, lr=lr, updates=updates, window=window, seed=seed
         )
-        self._start(env, lambda obs, act, _: InfoGain(obs, act, **net), beta, options, **net)
+        self._start(
+            env, lambda view, act, _: InfoGain(view.space, act, **net), beta, options, **net
+        )
 
 
 class InfoGainBonus(_InfoGain, BonusWrapper, RecordConstructorArgs):

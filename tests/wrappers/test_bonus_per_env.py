@@ -206,7 +206,9 @@ def test_repr_and_recorded_arguments_say_per_env():
         gym.make_vec(ENV, num_envs=2, vectorization_mode="vector_entry_point", obs_mode="symbolic"),
         per_env=True,
     )
-    assert repr(envs).startswith("<VectorPseudoCountBonus(per_env=True), ")
+    assert repr(envs).startswith(
+        "<VectorPseudoCountBonus(per_env=True, estimator=PseudoCounts(BatchedCTSDensity(2 models, "
+    )
     assert envs._saved_kwargs["per_env"] is True
     assert "per_env=False" in repr(
         W.VectorCountBonus(gym.make_vec(ENV, num_envs=2, vectorization_mode="vector_entry_point"))
