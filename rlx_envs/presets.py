@@ -109,3 +109,47 @@ def themed_vector_env(
 
 
 themed_env.metadata = {"render_modes": ["rgb_array", "human", "ansi"], "render_fps": 15}
+
+
+def montezuma_revenge(
+    *,
+    sticky_action_prob: float = 0.25,
+    frame_skip: int = 4,
+    screen_size: int = 84,
+    grayscale: bool = True,
+    frame_stack: int = 4,
+    noop_max: int = 0,
+    cell_size: int = 16,
+    render_mode: str | None = None,
+):
+    """The real Montezuma's Revenge (``rlx/MontezumaRevenge-v0``, the ``atari`` extra).
+
+    ALE's game (ale-py ships the ROM) with the standard preprocessing of Machado et al. (2018):
+    sticky actions with probability 0.25 (as ALE's v5 envs), the minimal action set, frames
+    skipped 4 at a time (the max of the last two), then Gymnasium's ``AtariPreprocessing``
+    (``screen_size`` square, grey, no no-op starts by default: sticky actions make starts
+    random) and ``FrameStackObservation`` of ``frame_stack`` frames (1: none). Under it all,
+    :class:`~rlx_envs.wrappers.montezuma_cell.MontezumaCell` puts the Go-Explore cell in
+    ``info["cell"]``. Episodes end at game over, or after ALE's 108,000 frames.
+    """
+    try:
+        from ale_py.env import AtariEnv
+    except ImportError:
+        raise ImportError(
+            "rlx/MontezumaRevenge-v0 needs the Arcade Learning Environment: "
+            'pip install "rlx-envs[atari]" (ale-py, which ships the ROM)'
+        ) from None
+    from gymnasium.wrappers import AtariPreprocessing, FrameStackObservation
+
+    from rlx_envs.wrappers.montezuma_cell import MontezumaCell
+
+    env = AtariEnv(
+        game="montezuma_revenge", frameskip=1, repeat_action_probability=sticky_action_prob,
+        max_num_frames_per_episode=108_000, render_mode=render_mode,
+    )  # fmt: skip
+    env = AtariPreprocessing(
+        env, noop_max=noop_max, frame_skip=frame_skip, screen_size=screen_size,
+        grayscale_obs=grayscale,
+    )  # fmt: skip
+    env = MontezumaCell(env, cell_size=cell_size)
+    return FrameStackObservation(env, frame_stack) if frame_stack > 1 else env

@@ -45,6 +45,7 @@ TAGS: dict[str, str] = {
     "grid": "a gridworld (MiniMontezuma's rooms or the top-down grids): discrete moves",
     "topdown": "a top-down gridworld seen from above (the transfer grids)",
     "diagnostic": "a small bsuite-style diagnostic with a known answer",
+    "atari": "the real game on the Arcade Learning Environment (the atari extra: ale-py)",
 }
 
 
@@ -158,6 +159,10 @@ ENVS: tuple[Row, ...] = (
     Row("rlx/DeepSea-v0", _DEEP_SEA, {}, 10_000,
         "bsuite's DeepSea: N x N, +1 only for N moves right, action meaning scrambled per cell",
         tags=("diagnostic", "exploration"), vector_entry_point=_DEEP_SEA_VECTOR),
+    # The real game, for the same bonuses and agents (pip install "rlx-envs[atari]").
+    Row("rlx/MontezumaRevenge-v0", "rlx_envs.presets:montezuma_revenge", {}, 27_000,
+        "ALE's Montezuma's Revenge, standard preprocessing, Go-Explore cell in info (atari extra)",
+        tags=("atari", "exploration")),
 )  # fmt: skip
 
 

@@ -8,8 +8,12 @@ from pathlib import Path
 import pytest
 
 EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.py"))
-#: Examples that take arguments other than --smoke, and what to give them.
-ARGS = {"render_level.py": ["first_room", "{tmp}/level.png"]}
+#: Examples that take arguments other than --smoke, and what to give them (one run per list).
+ARGS = {
+    "render_level.py": [["first_room", "{tmp}/level.png"]],
+    "count_bonus_minimontezuma.py": [["--smoke"], ["--smoke", "--real-game"]],
+}
+RUNS = [(path, args) for path in EXAMPLES for args in ARGS.get(path.name, [["--smoke"]])]
 
 
 #: Examples of optional dependencies (CI installs them; elsewhere they are skipped): for each, the
@@ -17,14 +21,16 @@ ARGS = {"render_level.py": ["first_room", "{tmp}/level.png"]}
 NEEDS = {
     "sb3_ppo_count_bonus.py": {"stable_baselines3": "stable-baselines3"},
     "jax_ppo_count_bonus.py": {"jax": "jax", "optax": "optax"},
+    "--real-game": {"ale_py": "rlx-envs[atari]"},
 }
 
 
-@pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
-def test_example_runs(path, tmp_path):
-    for module, package in NEEDS.get(path.name, {}).items():
-        pytest.importorskip(module, reason=f"optional: pip install {package}")
-    args = [a.format(tmp=tmp_path) for a in ARGS.get(path.name, ["--smoke"])]
+@pytest.mark.parametrize(("path", "args"), RUNS, ids=[" ".join([p.name, *a]) for p, a in RUNS])
+def test_example_runs(path, args, tmp_path):
+    for key in (path.name, *args):
+        for module, package in NEEDS.get(key, {}).items():
+            pytest.importorskip(module, reason=f"optional: pip install {package}")
+    args = [a.format(tmp=tmp_path) for a in args]
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "MUJOCO_GL": "egl"}
     done = subprocess.run(
         [sys.executable, str(path), *args],

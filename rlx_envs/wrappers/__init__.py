@@ -24,11 +24,13 @@ from rlx_envs.wrappers.learned_bonuses import (
     VectorModelErrorBonus,
     VectorRNDBonus,
 )
+from rlx_envs.wrappers.montezuma_cell import MontezumaCell
 from rlx_envs.wrappers.physics_randomization import PhysicsRandomization
 from rlx_envs.wrappers.shot_budget import Shot, ShotBudget, ShotBudgetExhausted, VectorShotBudget
 from rlx_envs.wrappers.visual_randomization import VectorVisualRandomization, VisualRandomization
 
 __all__ = [
+    "MontezumaCell",
     "CellObservation",
     "VectorCellObservation",
     "CountBonus",

@@ -27,6 +27,7 @@ from rlx_envs.estimators.base import Batch, Estimator
 from rlx_envs.estimators.keys import hash_rows, integer_key, key_hash
 from rlx_envs.estimators.schedules import Constant, Identity, as_schedule, make_normaliser
 from rlx_envs.wrappers.batch_rows import batch_row, final_rows, set_rows, take_rows
+from rlx_envs.wrappers.cell_observation import provides_cell
 from rlx_envs.wrappers.observation_views import ObservationView, view_of
 
 INTEGER_SPACES = (spaces.Discrete, spaces.MultiDiscrete, spaces.MultiBinary)
@@ -49,7 +50,7 @@ def _check_keyable(space: spaces.Space, provides_cell: bool) -> None:
 def _check_inputs(estimator: Estimator, obs_space, action_space, env, key) -> None:
     """Refuse, at construction, observations or actions the estimator cannot take."""
     if "keys" in estimator.needs and key is None:
-        _check_keyable(obs_space, getattr(env.unwrapped, "provides_cell", False))
+        _check_keyable(obs_space, provides_cell(env))
     if estimator.needs & {"obs", "prev_obs"}:
         estimator.check_space(obs_space)
     if hasattr(estimator, "check_actions"):

@@ -1,6 +1,7 @@
 """The observation replaced by ``info["cell"]``: the state a tabular agent learns over.
 
-Envs that set ``provides_cell`` (MiniMontezuma, Chain, DeepSea, the top-down grids) report a
+Envs that set ``provides_cell`` (MiniMontezuma, Chain, DeepSea, the top-down grids, and the real
+game under :class:`~rlx_envs.wrappers.montezuma_cell.MontezumaCell`) report a
 small integer tuple ``info["cell"]`` after every reset and step (MiniMontezuma's: room, x, y,
 keys, used objects). :class:`CellObservation` makes it the observation of a single env,
 :class:`VectorCellObservation` of every env of a vector env (an (N, d) array); the rest of the
@@ -16,11 +17,23 @@ from gymnasium.vector import VectorWrapper
 from gymnasium.vector.utils import batch_space
 
 
+def provides_cell(env) -> bool:
+    """Whether ``env`` reports ``info["cell"]``: its base env, or a wrapper in its stack
+    (:class:`~rlx_envs.wrappers.montezuma_cell.MontezumaCell` on the real game), says so."""
+    if getattr(env.unwrapped, "provides_cell", False):
+        return True
+    while isinstance(env, (gym.Wrapper, VectorWrapper)):
+        if getattr(type(env), "provides_cell", False):
+            return True
+        env = env.env
+    return False
+
+
 def cell_space(env) -> gym.spaces.Box:
     """The space of one env's cell (a single or a vector env): a Box of int64 with one entry per
     field of the cell, whose number is read off one ``reset(seed=0)`` at construction (reset
     the wrapped env with your own seed before use, as usual)."""
-    if not getattr(env.unwrapped, "provides_cell", False):
+    if not provides_cell(env):
         raise ValueError(
             f"{env.unwrapped} does not report info['cell'] (provides_cell): use an env of the "
             "suite that does, or a key= function on a bonus wrapper"
