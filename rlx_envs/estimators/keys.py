@@ -45,11 +45,16 @@ def hash_rows(rows: np.ndarray) -> np.ndarray:
         return np.array([hash(tuple(r)) for r in rows.tolist()], dtype=np.int64)
     values = rows.astype(np.int64)
     acc = np.full(len(values), _P5, dtype=np.uint64)
+    # Ints in [0, 2**61 - 1) hash to themselves: no sign or modulus to apply (the usual case).
+    plain = bool(values.size == 0 or (values.min() >= 0 and values.max() < _M))
     with np.errstate(over="ignore"):
         for column in values.T:
-            magnitude = np.abs(column) % _M
-            lane = np.where(column < 0, -magnitude, magnitude)
-            lane = np.where(lane == -1, -2, lane).astype(np.uint64)
+            if plain:
+                lane = column.astype(np.uint64)
+            else:
+                magnitude = np.abs(column) % _M
+                lane = np.where(column < 0, -magnitude, magnitude)
+                lane = np.where(lane == -1, -2, lane).astype(np.uint64)
             acc = acc + lane * _P2
             acc = (acc << np.uint64(31)) | (acc >> np.uint64(33))
             acc = acc * _P1

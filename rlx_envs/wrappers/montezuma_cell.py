@@ -10,7 +10,8 @@ for the game: room 3, x 42, y 43, level 57, lives 58, inventory 65.
 
 ``info["cell"]`` is int64 ``(level, room, x // cell_size, y // cell_size, inventory)``, the
 inventory byte a bit per item held (keys among them). ``info`` also carries the raw ``level``,
-``room``, ``x``, ``y``, ``lives`` and ``inventory``.
+``room``, ``x``, ``y``, ``lives`` and ``inventory``, and ``life_lost`` (the step cost a life).
+``get_state()``/``set_state()`` save and restore the game (for Go-Explore's returns).
 
 Copies keep the episode: pickling or deep-copying the wrapper carries the emulator's state (its
 random generator included, for sticky actions) through ALE's ``cloneState``/``restoreState``, so
@@ -84,23 +85,37 @@ class MontezumaCell(gym.Wrapper, RecordConstructorArgs):
             )
         RecordConstructorArgs.__init__(self, cell_size=cell_size)
         gym.Wrapper.__init__(self, env)
+        self._lives: int | None = None
 
-    def _with_cell(self, info: dict) -> dict:
+    def _with_cell(self, info: dict, lives_before: int | None) -> dict:
         fields = ram_fields(self.unwrapped.ale.getRAM())
         info = dict(info)
         info.update(fields)
         info["cell"] = cell_of(fields, self.cell_size)
+        info["life_lost"] = lives_before is not None and fields["lives"] < lives_before
+        self._lives = fields["lives"]
         return info
 
     def reset(self, *, seed: int | None = None, options: dict | None = None):
         """Reset the game; ``info`` gains the cell of the first state."""
         obs, info = self.env.reset(seed=seed, options=options)
-        return obs, self._with_cell(info)
+        return obs, self._with_cell(info, None)
 
     def step(self, action):
-        """Step the game; ``info`` gains the cell of the state reached."""
+        """Step the game; ``info`` gains the cell of the state reached (and ``life_lost``)."""
         obs, reward, terminated, truncated, info = self.env.step(action)
-        return obs, reward, terminated, truncated, self._with_cell(info)
+        return obs, reward, terminated, truncated, self._with_cell(info, self._lives)
+
+    def get_state(self) -> tuple:
+        """The game now: the emulator's state with its generator (sticky actions replay) and
+        the lives count. Wrappers above (a frame stack) keep their own frames: the next
+        observations are the game's, the stacked past is not part of it."""
+        return (self.unwrapped.ale.cloneState(include_rng=True), self._lives)
+
+    def set_state(self, saved: tuple) -> None:
+        """Continue from :meth:`get_state`'s ``saved`` game (ALE's ``restoreState``)."""
+        ale_state, self._lives = saved
+        self.unwrapped.ale.restoreState(ale_state)
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)

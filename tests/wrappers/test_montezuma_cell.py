@@ -112,3 +112,15 @@ def test_the_preprocessing_is_the_standard_one():
     assert env.spec.max_episode_steps == 27_000  # ALE's 108,000 frames, 4 per step
     single = gym.make(ID, frame_stack=1, grayscale=False, screen_size=64)
     assert single.observation_space.shape == (64, 64, 3)
+
+
+def test_get_state_and_set_state_replay_the_game_with_its_sticky_actions():
+    env = gym.make(ID)  # sticky actions on: the generator is part of the state
+    env.reset(seed=2)
+    for action in ACTIONS[:40]:
+        env.step(action)
+    saved = env.get_wrapper_attr("get_state")()
+    first = [env.step(action)[4]["cell"].tolist() for action in ACTIONS[40:120]]
+    env.get_wrapper_attr("set_state")(saved)
+    again = [env.step(action)[4]["cell"].tolist() for action in ACTIONS[40:120]]
+    assert first == again and len({tuple(c) for c in first}) > 3

@@ -127,8 +127,14 @@ class MiniMontezumaJaxVectorEnv(VectorEnv):
         host = _host_state(self._state)
         identity = np.arange(T.NUM_CODES, dtype=np.uint8)
         rooms = self.env.level.num_rooms
-        return tuple(snapshot.of_batch_env(host, i, rooms, host.key[i], self._score[i], identity)
-                     for i in envs)  # fmt: skip
+        return snapshot.of_batch_envs(
+            host,
+            envs,
+            rooms,
+            np.asarray(host.key)[envs].tolist(),
+            self._score[envs].tolist(),
+            [identity] * len(envs),
+        )
 
     def set_state(self, saved, envs=None) -> None:
         """Restore envs ``envs`` (default all) from ``saved`` snapshots in one call; read the
@@ -139,10 +145,9 @@ class MiniMontezumaJaxVectorEnv(VectorEnv):
         saved = snapshot.check_snapshots(saved, len(envs))
         host = _host_state(self._state)
         levels = self.env.num_levels
-        for i, s in zip(envs.tolist(), saved, strict=True):
-            slot = 0 if levels is None else s.key % levels
-            snapshot.write_batch_env(host, i, s, slot, self.env.level.num_rooms)
-            self._score[i] = s.score
+        slots = [0 if levels is None else s.key % levels for s in saved]
+        snapshot.write_batch_envs(host, envs, saved, slots, self.env.level.num_rooms)
+        self._score[envs] = [s.score for s in saved]
         self._state = _device_state(host)
         pending = np.asarray(self._pending).copy()
         pending[envs] = False

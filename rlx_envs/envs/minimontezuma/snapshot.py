@@ -63,34 +63,49 @@ def of_state(state: rules.State, key: int, score: float, permutation: np.ndarray
 _ROOMS = ("room", "entry_room")
 
 
-def of_batch_env(state: rules.State, env: int, rooms_per_level: int, key: int, score: float,
-                 permutation) -> Snapshot:  # fmt: skip
-    """The snapshot of env ``env`` of a batch's array state. Rooms are stored within the level
-    and the slot as 0: a snapshot names its level by its key, not by a batch's table slot."""
-    offset = int(state.slot[env]) * rooms_per_level
-    fields = []
+def of_batch_envs(state: rules.State, envs: np.ndarray, rooms_per_level: int, keys, scores,
+                  permutations) -> tuple[Snapshot, ...]:  # fmt: skip
+    """The snapshots of envs ``envs`` of a batch's array state, read field by field for all of
+    them at once (``keys``, ``scores``, ``permutations``: one per env of ``envs``). Rooms are
+    stored within the level and the slot as 0: a snapshot names its level by its key, not by a
+    batch's table slot."""
+    envs = np.asarray(envs, dtype=np.int64)
+    offset = state.slot[envs].astype(np.int64) * rooms_per_level
+    columns = []
     for name in rules.FIELDS:
         value = getattr(state, name)
         if name in _LISTS:
-            fields.append(tuple(int(v[env]) for v in value))
+            columns.append(zip(*(v[envs].tolist() for v in value), strict=True))
         elif name == "slot":
-            fields.append(0)
+            columns.append([0] * len(envs))
         else:
-            fields.append(int(value[env]) - (offset if name in _ROOMS else 0))
-    return Snapshot(tuple(fields), int(key), float(score), bytes(np.asarray(permutation, np.uint8)))
+            column = value[envs].astype(np.int64)
+            columns.append((column - offset if name in _ROOMS else column).tolist())
+    rows = zip(*columns, strict=True)
+    return tuple(
+        Snapshot(tuple(fields), int(key), float(score), bytes(np.asarray(perm, np.uint8)))
+        for fields, key, score, perm in zip(rows, keys, scores, permutations, strict=True)
+    )
 
 
-def write_batch_env(state: rules.State, env: int, snapshot: Snapshot, slot: int,
-                    rooms_per_level: int) -> None:  # fmt: skip
-    """Write ``snapshot`` into env ``env`` of a batch's array state, in table slot ``slot``."""
-    for name, value in zip(rules.FIELDS, snapshot.fields, strict=True):
+def write_batch_envs(state: rules.State, envs: np.ndarray, snapshots, slots,
+                     rooms_per_level: int) -> None:  # fmt: skip
+    """Write ``snapshots`` into envs ``envs`` of a batch's array state (one snapshot per env, in
+    table slots ``slots``), field by field for all of them at once."""
+    if not len(envs):
+        return
+    slots = np.asarray(slots, dtype=np.int64)
+    columns = zip(*(snapshot.fields for snapshot in snapshots), strict=True)
+    for name, column in zip(rules.FIELDS, columns, strict=True):
+        target = getattr(state, name)
         if name in _LISTS:
-            for k, v in enumerate(value):
-                getattr(state, name)[k][env] = v
+            for k, values in enumerate(zip(*column, strict=True)):
+                target[k][envs] = values
         elif name == "slot":
-            state.slot[env] = slot
+            target[envs] = slots
         else:
-            getattr(state, name)[env] = value + (slot * rooms_per_level if name in _ROOMS else 0)
+            values = np.array(column, dtype=target.dtype)
+            target[envs] = values + slots * rooms_per_level if name in _ROOMS else values
 
 
 def env_indices(envs, num_envs: int) -> np.ndarray:

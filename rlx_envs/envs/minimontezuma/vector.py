@@ -195,11 +195,16 @@ class MiniMontezumaVectorEnv(MiniMontezumaOptions, VectorEnv):
         if self._state is None:
             raise gym.error.ResetNeeded("call reset() before get_state()")
         envs = snapshot.env_indices(envs, self.num_envs)
-        perms = self._perms
         identity = np.arange(T.NUM_CODES, dtype=np.uint8)
-        return tuple(snapshot.of_batch_env(self._state, i, self.level.num_rooms, self._keys[i],
-                                           self._score[i], identity if perms is None else perms[i])
-                     for i in envs)  # fmt: skip
+        perms = [identity] * len(envs) if self._perms is None else self._perms[envs]
+        return snapshot.of_batch_envs(
+            self._state,
+            envs,
+            self.level.num_rooms,
+            self._keys[envs].tolist(),
+            self._score[envs].tolist(),
+            perms,
+        )
 
     def set_state(self, saved, envs=None) -> None:
         """Restore envs ``envs`` (default all) from ``saved`` snapshots, one per env, in one call;
@@ -212,12 +217,12 @@ class MiniMontezumaVectorEnv(MiniMontezumaOptions, VectorEnv):
         keys = np.array([s.key for s in saved], dtype=np.int64)
         self._keys[envs] = keys
         self._start_levels(envs, keys)
-        for i, s in zip(envs.tolist(), saved, strict=True):
-            snapshot.write_batch_env(self._state, i, s, int(self._slot[i]), self.level.num_rooms)
-            if self._perms is not None:
+        snapshot.write_batch_envs(self._state, envs, saved, self._slot[envs], self.level.num_rooms)
+        if self._perms is not None:
+            for i, s in zip(envs.tolist(), saved, strict=True):
                 self._perms[i] = s.permutation_array()
-            self._score[i] = s.score
-            self._elapsed[i] = s.fields[rules.FIELDS.index("t")]
+        self._score[envs] = [s.score for s in saved]
+        self._elapsed[envs] = self._state.t[envs]
         self._autoreset[envs] = False
 
     def observation(self):

@@ -40,6 +40,37 @@ _SEARCH_FIELDS = ("room", "x", "y", "jump", "jump_dir", "fall", "inventory", "us
 
 def solve(level: Level, fall_damage_height: int = 3, max_states: int = 2_000_000) -> Solution:
     """Breadth-first search from the start of ``level`` to any exit."""
+    search = _search(level, fall_damage_height, max_states, stop_at_exit=True)
+    path: list[int] = []
+    node = search.goal
+    while node is not None and (link := search.parent[node]) is not None:
+        node, action = link
+        path.append(action)
+    return Solution(search.goal is not None, tuple(reversed(path)), len(search.parent),
+                    search.steps_to_first_key)  # fmt: skip
+
+
+def reachable_cells(level: Level, fall_damage_height: int = 3,
+                    max_states: int = 2_000_000) -> set[tuple[int, ...]]:  # fmt: skip
+    """Every cell ``(room, x, y, inventory, used)`` (the envs' ``info["cell"]``, jewels left
+    out of ``used``) of a state reachable from the start without losing a life and without
+    ending the episode: what an exhaustive explorer of ``level`` can find (with skulls and
+    lasers waited out, as in :func:`solve`)."""
+    search = _search(level, fall_damage_height, max_states, stop_at_exit=False)
+    fields = [_SEARCH_FIELDS.index(name) for name in ("room", "x", "y", "inventory", "used")]
+    return {tuple(key[i] for i in fields) for key in search.parent if key not in search.won}
+
+
+@dataclasses.dataclass
+class _Search:
+    parent: dict[SearchKey, tuple[SearchKey, int] | None]
+    goal: SearchKey | None
+    won: set[SearchKey]
+    steps_to_first_key: int | None
+
+
+def _search(level: Level, fall_damage_height: int, max_states: int, stop_at_exit: bool) -> _Search:
+    """The breadth-first search: every state reached and how, until an exit (or exhaustion)."""
     tables = rules.Tables([level], fall_damage_height=fall_damage_height, timed_hazards=False)
     tables = tables.to_arrays()
     jewel_bits = sum(1 << i for i, kind in enumerate(level.object_kind) if kind == tiles.JEWEL)
@@ -51,6 +82,7 @@ def solve(level: Level, fall_damage_height: int = 3, max_states: int = 2_000_000
     depth = 0
     steps_to_first_key = None
     goal = None
+    won_states: set[SearchKey] = set()
     while len(frontier["room"]) and goal is None:
         depth += 1
         frontier_size = len(frontier["room"])
@@ -72,8 +104,11 @@ def solve(level: Level, fall_damage_height: int = 3, max_states: int = 2_000_000
                 continue
             parent[search_key] = (_search_key(frontier, parent_index[index]), int(actions[index]))
             if won[index]:
-                goal = search_key
-                break
+                won_states.add(search_key)
+                if stop_at_exit:
+                    goal = search_key
+                    break
+                continue  # the episode ends there: nothing to expand
             for field in _SEARCH_FIELDS:
                 next_frontier[field].append(getattr(state, field)[index])
         if len(parent) > max_states:
@@ -81,12 +116,7 @@ def solve(level: Level, fall_damage_height: int = 3, max_states: int = 2_000_000
         frontier = {
             field: np.asarray(values, dtype=np.int64) for field, values in next_frontier.items()
         }
-    path: list[int] = []
-    node = goal
-    while node is not None and (link := parent[node]) is not None:
-        node, action = link
-        path.append(action)
-    return Solution(goal is not None, tuple(reversed(path)), len(parent), steps_to_first_key)
+    return _Search(parent, goal, won_states, steps_to_first_key)
 
 
 def check_level(level: Level, fall_damage_height: int = 3) -> Solution:

@@ -1,0 +1,107 @@
+"""Go-Explore's exploration phase: known answers on tiny levels, honest replays, determinism."""
+
+import gymnasium as gym
+import numpy as np
+import pytest
+
+import rlx_envs  # noqa: F401
+from rlx_envs.agents.go_explore import FRAME_SIZE, GoExplore, OneEnv, replay, robustness
+from rlx_envs.rules.minimontezuma.checker import reachable_cells
+from rlx_envs.rules.minimontezuma.level import load_level
+
+CLIMB = "rlx/MiniMontezumaClimb-v0"
+
+
+def _envs(env_id=CLIMB, n=16, **kwargs):
+    return gym.make_vec(env_id, num_envs=n, vectorization_mode="vector_entry_point",
+                        sticky_action_prob=0.0, **kwargs)  # fmt: skip
+
+
+def _single(env_id):
+    return lambda sticky: gym.make(env_id, sticky_action_prob=sticky)
+
+
+def test_on_a_tiny_level_the_archive_holds_every_reachable_cell_and_nothing_else():
+    agent = GoExplore(seed=0)
+    archive = agent.run(_envs(), budget=20_000, seed=0)
+    found = {tuple(int(v) for v in cell) for cell in archive.cells}
+    assert found == reachable_cells(load_level("lesson_climb"))  # 78 cells, by search
+    assert len(archive) == len(found)  # one entry per cell
+    assert agent.best_ending is not None and agent.best_ending[0] == 10_000  # the exit
+
+
+def test_every_archived_trajectory_replays_to_its_cell_and_score():
+    agent = GoExplore(seed=1)
+    archive = agent.run(_envs("rlx/MiniMontezumaKeys-v0", n=8), budget=15_000, seed=4)
+    env = gym.make("rlx/MiniMontezumaKeys-v0", sticky_action_prob=0.0)
+    for position in np.random.default_rng(0).choice(len(archive), 15, replace=False).tolist():
+        _, info = env.reset(seed=4)
+        total = 0.0
+        for action in archive.trajectory[position].tolist():
+            _, reward, _, _, info = env.step(action)
+            total += reward
+        assert tuple(info["cell"]) == tuple(archive.cells[position].tolist())
+        assert total == archive.score[position]
+        assert len(archive.trajectory[position]) == archive.length[position]
+
+
+def test_the_best_ending_is_robust_without_sticky_actions_and_reported_with_them():
+    agent = GoExplore(seed=0)
+    agent.run(_envs(), budget=20_000, seed=0)
+    score, trajectory = agent.best_trajectory()
+    assert replay(_single(CLIMB), trajectory, seed=0) == score == 10_000
+    check = robustness(_single(CLIMB), trajectory, score, seed=0, replays=8)
+    assert check["deterministic"] and check["replayed"] == 10_000
+    assert 0.0 <= check["sticky_success"] <= 1.0 and check["sticky_action_prob"] == 0.25
+
+
+def test_the_same_seed_gives_the_same_archive_and_another_seed_another():
+    runs = []
+    for seed in (3, 3, 4):
+        agent = GoExplore(seed=seed)
+        archive = agent.run(_envs("rlx/MiniMontezumaKeys-v0", n=4), budget=3_000, seed=0)
+        runs.append(([c.tolist() for c in archive.cells], archive.score.tolist(), agent.history))
+    assert runs[0] == runs[1]
+    assert runs[0][0] != runs[2][0]
+
+
+def test_frame_cells_from_pixels_are_the_downscaled_frame():
+    agent = GoExplore(cell="frame", seed=0)
+    archive = agent.run(_envs(n=4, obs_mode="pixels"), budget=2_000, seed=0)
+    assert len(archive) > 1
+    assert archive.cells[0].shape == (FRAME_SIZE[0] * FRAME_SIZE[1],)
+    assert archive.cells[0].max() < 8  # eight grey levels
+
+
+def test_a_custom_cell_function_and_the_history():
+    agent = GoExplore(cell=lambda obs, infos: infos["cell"][:, :1], seed=0)  # rooms only
+    archive = agent.run(_envs("rlx/MiniMontezumaKeys-v0", n=4), budget=5_000, seed=0)
+    assert {int(c[0]) for c in archive.cells} <= {0, 1}
+    assert agent.history[-1]["steps"] >= 5_000 and agent.history[-1]["cells"] == len(archive)
+
+
+def test_bad_input_is_refused():
+    with pytest.raises(ValueError, match="unknown cell"):
+        GoExplore(cell="pixels")
+    with pytest.raises(ValueError, match="explore_steps must be an integer >= 1"):
+        GoExplore(explore_steps=0)
+    with pytest.raises(ValueError, match="repeat must be a number"):
+        GoExplore(repeat=1.5)
+    with pytest.raises(ValueError, match="budget must be an integer >= 1"):
+        GoExplore().run(_envs(n=2), budget=0)
+
+
+def test_go_explore_on_the_real_game_returns_through_ale_states():
+    pytest.importorskip("ale_py", reason="the real game needs the atari extra")
+    from rlx_envs.presets import montezuma_revenge
+
+    game = montezuma_revenge(sticky_action_prob=0.0, frame_stack=1)
+    agent = GoExplore(seed=0)
+    archive = agent.run(OneEnv(game), budget=600, seed=0)
+    assert len(archive) > 3 and {int(c[1]) for c in archive.cells} == {1}  # room 1 at first
+    position = int(np.argmax(archive.length))  # the farthest cell replays from reset
+    env = montezuma_revenge(sticky_action_prob=0.0, frame_stack=1)
+    _, info = env.reset(seed=0)
+    for action in archive.trajectory[position].tolist():
+        _, _, _, _, info = env.step(action)
+    assert info["cell"].tolist() == archive.cells[position].tolist()
