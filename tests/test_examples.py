@@ -12,6 +12,7 @@ EXAMPLES = sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.
 ARGS = {
     "render_level.py": [["first_room", "{tmp}/level.png"]],
     "count_bonus_minimontezuma.py": [["--smoke"], ["--smoke", "--real-game"]],
+    "go_explore.py": [["--smoke"], ["--smoke", "--real-game"]],
 }
 RUNS = [(path, args) for path in EXAMPLES for args in ARGS.get(path.name, [["--smoke"]])]
 

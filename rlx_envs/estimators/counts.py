@@ -193,6 +193,9 @@ class SimHashCounts(Estimator):
         downsample: subsampling stride for images.
         table: "exact" or "sketch"; ``sketch_width`` and ``sketch_depth`` size the sketch.
         seed: seed of the projection ``A`` (and of the sketch's hashes).
+        envs: None (one count table) or the number of independent streams: per-env counts of
+            the codes (an :class:`ExactCounts` with ``envs``, keyed by (stream, code); exact
+            table only), the projection shared (it is a fixed function of ``seed``).
     """
 
     figure = "count"
@@ -208,8 +211,13 @@ class SimHashCounts(Estimator):
         sketch_width: int = 1 << 20,
         sketch_depth: int = 4,
         seed: int = 0,
+        envs: int | None = None,
     ):
         k = integer("code length k", k, minimum=1, maximum=4096)
+        if envs is not None and table != "exact":
+            raise ValueError("per-env SimHash counts (envs=...) need table='exact'")
+        self.envs = envs
+        self._per_env = None if envs is None else ExactCounts(form, envs=envs)
         downsample = integer("downsample", downsample, minimum=1)
         if table not in ("exact", "sketch"):
             raise ValueError(f"unknown table {table!r}; valid choices: ['exact', 'sketch']")
@@ -281,6 +289,8 @@ class SimHashCounts(Estimator):
 
     def observe(self, batch: Batch) -> tuple[np.ndarray, np.ndarray]:
         codes = self.codes(batch.obs)
+        if self._per_env is not None:  # each stream's own counts of the codes
+            return self._per_env.observe(Batch(obs=None, keys=codes, envs=batch.envs))
         before = self.table.total
         n = self.table.add(codes)
         t = before + np.arange(1, len(codes) + 1)
@@ -288,9 +298,12 @@ class SimHashCounts(Estimator):
 
     def __repr__(self) -> str:
         seen = {True: "frames", False: "vectors", None: "decided by the first batch"}
-        return f"SimHashCounts(k={self.k}, {seen[self.image]}, table={self.table_kind!r})"
+        envs = "" if self.envs is None else f", envs={self.envs}"
+        return f"SimHashCounts(k={self.k}, {seen[self.image]}, table={self.table_kind!r}{envs})"
 
     def reset(self) -> None:
+        if self._per_env is not None:
+            self._per_env.reset()
         if self.table_kind == "exact":
             self.table = ExactTable()
         else:
@@ -298,10 +311,17 @@ class SimHashCounts(Estimator):
             self.table = CountMinSketch(width, depth, seed=self.seed)
 
     def state_dict(self) -> dict:
+        if self._per_env is not None:
+            return {"per_env": self._per_env.state_dict()}
         return {"table": self.table.state_dict()}
 
     def load_state_dict(self, state: dict) -> None:
-        self.table.load_state_dict(state["table"])
+        if ("per_env" in state) != (self._per_env is not None):
+            raise ValueError("SimHashCounts state: per-env counts load only into envs=... models")
+        if self._per_env is not None:
+            self._per_env.load_state_dict(state["per_env"])
+        else:
+            self.table.load_state_dict(state["table"])
 
     def check_space(self, space) -> None:
         if not isinstance(space, spaces.Box):

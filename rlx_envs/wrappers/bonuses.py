@@ -44,7 +44,8 @@ from rlx_envs.wrappers.observation_views import (
 )
 
 #: The vector twins that have a per-env estimator (``per_env=True``).
-PER_ENV = "VectorCountBonus, VectorPseudoCountBonus and VectorPredictionGainBonus (model='cts')"
+PER_ENV = ("VectorCountBonus, VectorHashCountBonus (table='exact'), VectorPseudoCountBonus and "
+           "VectorPredictionGainBonus (model='cts')")  # fmt: skip
 
 
 class _Bonus:
@@ -154,6 +155,7 @@ class VectorCountBonus(_Counts, VectorBonusWrapper, RecordConstructorArgs):
 
 class _Hash(_Bonus):
     vectors_only = True
+    per_env_estimator = True
 
     def __init__(
         self,
@@ -170,13 +172,14 @@ class _Hash(_Bonus):
     ):
         self._start(
             env,
-            lambda view, act, _: SimHashCounts(
+            lambda view, act, envs: SimHashCounts(
                 k,
                 form,
                 is_image(view.space) if image is None else image,
                 downsample,
                 table,
                 seed=seed,
+                envs=envs,
             ),
             beta,
             options,

@@ -45,6 +45,8 @@ CASES = [
         {"normalize": "max", "beta": Exponential(0.5, half_life=200)},
     ),
     (W.PredictionGainBonus, W.VectorPredictionGainBonus, {"c": 0.5, "normalize": "std"}),
+    (W.HashCountBonus, W.VectorHashCountBonus, {"k": 16}),
+    (W.HashCountBonus, W.VectorHashCountBonus, {"form": "ucb", "k": 32}),
 ]
 IDS = [f"{v.__name__}-{i}" for i, (_, v, _) in enumerate(CASES)]
 
@@ -219,7 +221,12 @@ def test_repr_and_recorded_arguments_say_per_env():
     ("make", "error", "message"),
     [
         (lambda v: W.VectorRNDBonus(v, per_env=True), ValueError, "supported by VectorCountBonus"),
-        (lambda v: W.VectorHashCountBonus(v, per_env=True), ValueError, "no per-env estimator"),
+        (lambda v: W.VectorModelErrorBonus(v, per_env=True), ValueError, "no per-env estimator"),
+        (
+            lambda v: W.VectorHashCountBonus(v, per_env=True, table="sketch"),
+            ValueError,
+            "need table='exact'",
+        ),
         (lambda v: W.VectorInfoGainBonus(v, per_env=True), ValueError, "VectorPseudoCountBonus"),
         (
             lambda v: W.VectorPseudoCountBonus(v, model="empirical", per_env=True),
