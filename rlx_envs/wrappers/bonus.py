@@ -235,8 +235,8 @@ class VectorBonusWrapper(VectorWrapper):
     independent seeds run side by side). The estimates are arrays indexed by env (a count table
     keyed by (env, state), N stacked density models), not N estimator objects; the bonuses that
     have such an estimator accept it (exact and SimHash counts; pseudo-counts and prediction gain
-    with ``model="cts"``), the others raise ``ValueError``. With ``per_episode=True`` each env keeps its
-    own estimate, reset with its episodes (a loop over the envs, for every bonus).
+    with ``model="cts"``), the others raise ``ValueError``. With ``per_episode=True`` each env
+    keeps its own estimate, reset with its episodes (a loop over the envs, for every bonus).
 
     ``per_env=True`` makes each env an independent run in everything, so that the equality above
     holds for any options: env i's own estimate, its own position in the beta schedule (its own
