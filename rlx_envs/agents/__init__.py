@@ -9,9 +9,10 @@ from rlx_envs.agents.ars import ARS
 from rlx_envs.agents.base import Agent, RandomAgent, run_episode
 from rlx_envs.agents.bootstrapped_q import BootstrappedQ
 from rlx_envs.agents.epopt import EPOpt
+from rlx_envs.agents.go_explore import GoExplore
 from rlx_envs.agents.tabular import QLearning, SoftQLearning
 
 __all__ = [
-    "ARS", "Agent", "BootstrappedQ", "EPOpt", "QLearning", "RandomAgent", "SoftQLearning",
-    "run_episode",
+    "ARS", "Agent", "BootstrappedQ", "EPOpt", "GoExplore", "QLearning", "RandomAgent",
+    "SoftQLearning", "run_episode",
 ]  # fmt: skip

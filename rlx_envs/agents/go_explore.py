@@ -206,16 +206,22 @@ class GoExplore:
         explore_steps: random steps after each return, >= 1.
         repeat: probability of repeating the previous action, in [0, 1].
         seed: of the generator of every draw (cell choices, actions).
+        returns: False for the ablation of the return: every exploration starts from the first
+            state (the archive is still kept and reported), so that only "first return" is
+            taken away.
     """
 
     def __init__(self, cell="info", explore_steps: int = EXPLORE_STEPS, repeat: float = REPEAT,
-                 seed: int = 0):  # fmt: skip
+                 seed: int = 0, returns: bool = True):  # fmt: skip
         if not (callable(cell) or cell in ("info", "frame")):
             raise ValueError(f"unknown cell {cell!r}; valid: 'info', 'frame' or a function")
         self.cell = cell
         self.explore_steps = integer("explore_steps", explore_steps, minimum=1)
         self.repeat = real("repeat", repeat, minimum=0.0, maximum=1.0)
         self.seed = int(seed)
+        if not isinstance(returns, bool):
+            raise TypeError(f"returns must be True or False, got {returns!r}")
+        self.returns = returns
 
     def cells_of(self, obs, infos) -> np.ndarray:
         """(N, D) int64 cells of a batch of observations and infos."""
@@ -248,6 +254,7 @@ class GoExplore:
             envs.get_state([0])[0],
         )
         self.best_ending: tuple[float, np.ndarray] | None = None
+        self.first_ending_step: int | None = None  # env steps spent when an ending was first met
         self.history: list[dict] = []
         self.rooms = set(_rooms(infos))
         self.steps = 0
@@ -270,6 +277,8 @@ class GoExplore:
                 since[base[ended_from][improved[ended_from]]] = 0
                 archive.reweigh(base[ended_from])
                 chosen = archive.choose(rng, len(envs_due))
+                if not self.returns:  # the ablation: always back to the start
+                    chosen = np.zeros_like(chosen)
                 np.add.at(archive.chosen, chosen, 1)
                 archive.reweigh(chosen)
                 envs.set_state([archive.snapshot[c] for c in chosen.tolist()], envs_due)
@@ -306,6 +315,8 @@ class GoExplore:
             if len(offers):  # new cells, or better ways to known ones (rarer as the run goes)
                 self._offer(archive, keys[offers], alive[offers], cells, score, length[offers],
                             prefix, segment, taken, envs, improved)  # fmt: skip
+            if self.first_ending_step is None and ended.any():
+                self.first_ending_step = self.steps
             for i in np.flatnonzero(ended).tolist():
                 trajectory = np.concatenate([prefix[i], segment[i, : taken[i]]])
                 if self.best_ending is None or (score[i], -len(trajectory)) > (

@@ -152,6 +152,18 @@ def _validate(args) -> int:
     return 1 if failed and args.strict else 0
 
 
+def _baselines(args) -> int:
+    from rlx_envs.apps.baselines.table import run
+
+    levels = args.levels.split(",") if args.levels else None
+    details = run(quick=args.quick, seeds=args.seeds, workers=args.workers, seed=args.seed,
+                  levels=levels, out=args.out)  # fmt: skip
+    print((Path(args.out) / "baselines.md").read_text())
+    print(f"{details['seconds']:.0f} s; saved {Path(args.out) / 'baselines.json'}"
+          + (f" and {details['plots'][0]}" if details["plots"] else ""))  # fmt: skip
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``python -m rlx_envs`` and the ``rlx-envs`` script."""
     parser = argparse.ArgumentParser(prog="python -m rlx_envs", description=__doc__)
@@ -180,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     perf.add_argument(
         "--only",
         action="append",
-        choices=["grid", "batched", "physics", "bonus", "visual", "agents", "jax"],
+        choices=["grid", "batched", "physics", "bonus", "visual", "agents", "explore", "jax"],
         help="run only this section (repeatable; default: all)",
     )
     perf.set_defaults(run=_perf)
@@ -216,6 +228,15 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     validate.add_argument("--strict", action="store_true", help="exit 1 if a claim FAILs")
     validate.set_defaults(run=_validate)
+
+    baselines = sub.add_parser("baselines", help="the table of reference results (Go-Explore ...)")
+    baselines.add_argument("--quick", action="store_true", help="small budgets (under 10 min)")
+    baselines.add_argument("--seeds", type=int, default=10, help="seeds per method and level")
+    baselines.add_argument("--levels", default=None, help="comma-separated levels (default all)")
+    baselines.add_argument("--workers", type=int, default=2, help="parallel processes")
+    baselines.add_argument("--out", default="results/baselines", help="results folder")
+    baselines.add_argument("--seed", type=int, default=0, help="base seed (0: the recorded one)")
+    baselines.set_defaults(run=_baselines)
 
     args = parser.parse_args(argv)
     os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")

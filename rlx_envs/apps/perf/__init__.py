@@ -12,7 +12,7 @@ import platform
 import gymnasium as gym
 import numpy as np
 
-from rlx_envs.apps.perf.agents import agents_table
+from rlx_envs.apps.perf.agents import agents_table, go_explore_table
 from rlx_envs.apps.perf.batched import batched_table
 from rlx_envs.apps.perf.bonus import bonus_tables
 from rlx_envs.apps.perf.grid import grid_table
@@ -23,7 +23,7 @@ from rlx_envs.apps.perf.visual import visual_table
 
 #: Sections of the report, in order: MiniMontezuma single env, batched, physics randomization,
 #: exploration bonuses, visual randomization, batched agents, the JAX batch.
-SECTIONS = ("grid", "batched", "physics", "bonus", "visual", "agents", "jax")
+SECTIONS = ("grid", "batched", "physics", "bonus", "visual", "agents", "explore", "jax")
 
 
 def main(args) -> int:
@@ -53,6 +53,8 @@ def main(args) -> int:
         bonus_tables()
     if "agents" in sections:
         agents_table(max(2000, steps // 4))
+    if "explore" in sections:
+        go_explore_table()
     if "visual" in sections:
         visual_table(max(1000, steps // 4))
     if "jax" in sections:

@@ -54,3 +54,48 @@ def agents_table(steps: int) -> None:
     for n in SEEDS:
         rate = batched_agent_steps_per_second(n, max(50, steps // max(1, n // 8)))
         print(f"| batched (act_batch/observe_batch) | {n} | {rate:,.0f} | {rate / single:.1f}x |")
+
+
+#: Go-Explore's figure: the pyramid, batch size, and budgets (batch steps) of the two runs.
+EXPLORE_ENV, EXPLORE_ENVS, EXPLORE_BUDGETS = "rlx/MiniMontezuma-v0", 1024, (300, 1500)
+
+
+def bare_batch_steps_per_second(batch_steps: int) -> float:
+    """The bare numpy batch of the pyramid (random actions, no agent): the anchor."""
+    import numpy as np
+
+    envs = gym.make_vec(EXPLORE_ENV, num_envs=EXPLORE_ENVS, sticky_action_prob=0.0,
+                        vectorization_mode="vector_entry_point")  # fmt: skip
+    envs.reset(seed=0)
+    actions = np.random.default_rng(0).integers(0, 8, (batch_steps, EXPLORE_ENVS))
+    start = time.perf_counter()
+    for row in actions:
+        envs.step(row)
+    return batch_steps * EXPLORE_ENVS / (time.perf_counter() - start)
+
+
+def go_explore_steps_per_second(batch_steps: int) -> tuple[float, int]:
+    """(env steps/s, cells found) of Go-Explore on the pyramid, returns included, for a budget
+    of ``batch_steps`` steps of the whole batch."""
+    from rlx_envs.agents import GoExplore
+
+    envs = gym.make_vec(EXPLORE_ENV, num_envs=EXPLORE_ENVS, sticky_action_prob=0.0,
+                        vectorization_mode="vector_entry_point")  # fmt: skip
+    agent = GoExplore(seed=0)
+    start = time.perf_counter()
+    archive = agent.run(envs, batch_steps * EXPLORE_ENVS, seed=0)
+    return agent.steps / (time.perf_counter() - start), len(archive)
+
+
+def go_explore_table() -> None:
+    """Go-Explore's env steps per second against the bare batch, measured before and after."""
+    print(f"\n{EXPLORE_ENV}, {EXPLORE_ENVS:,} envs: Go-Explore (returns included) against the "
+          "bare numpy batch (mean of a run before and one after)")  # fmt: skip
+    print("| budget (env steps) | cells found | Go-Explore steps/s | bare batch steps/s | ratio |")
+    print("|---:|---:|---:|---:|---:|")
+    for batch_steps in EXPLORE_BUDGETS:
+        before = bare_batch_steps_per_second(200)
+        rate, cells = go_explore_steps_per_second(batch_steps)
+        bare = (before + bare_batch_steps_per_second(200)) / 2
+        print(f"| {batch_steps * EXPLORE_ENVS:,} | {cells:,} | {rate:,.0f} | {bare:,.0f} | "
+              f"{rate / bare:.2f}x |")  # fmt: skip

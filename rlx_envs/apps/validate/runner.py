@@ -18,6 +18,7 @@ from rlx_envs.apps.validate.base import EVALUATION_SEED, Result, Settings
 CLAIMS = {
     "deep-exploration": "rlx_envs.apps.validate.claims.deep_exploration",
     "hard-exploration": "rlx_envs.apps.validate.claims.hard_exploration",
+    "go-explore": "rlx_envs.apps.validate.claims.go_explore",
     "robustness-epopt": "rlx_envs.apps.validate.claims.robustness",
     "transfer-maxent": "rlx_envs.apps.validate.claims.transfer_maxent",
 }
