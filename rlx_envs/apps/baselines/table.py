@@ -151,6 +151,6 @@ def plot(records: list[dict], levels: list[str], path: Path) -> list[Path]:
                     linestyle="--" if method == "go-explore" else "-")  # fmt: skip
         ax.set(title=level, xlabel="env steps per seed")
     axes[0][0].set_ylabel("rooms visited (mean over seeds)")
-    axes[0][-1].legend(fontsize=7, loc="lower right")
+    axes[0][-1].legend(fontsize=7, loc="upper left")
     save(fig, path)
     return [path]
