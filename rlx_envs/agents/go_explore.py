@@ -313,8 +313,8 @@ class GoExplore:
             better = (gain > 0) | ((gain == 0) & (length < archive.length[at]))
             offers = np.flatnonzero(~known | better)
             if len(offers):  # new cells, or better ways to known ones (rarer as the run goes)
-                self._offer(archive, keys[offers], alive[offers], cells, score, length[offers],
-                            prefix, segment, taken, envs, improved)  # fmt: skip
+                self._offer(archive, keys[offers], positions[offers], alive[offers], cells, score,
+                            length[offers], prefix, segment, taken, envs, improved)  # fmt: skip
             if self.first_ending_step is None and ended.any():
                 self.first_ending_step = self.steps
             for i in np.flatnonzero(ended).tolist():
@@ -332,13 +332,13 @@ class GoExplore:
                 next_record += RECORD_EVERY
         return archive
 
-    def _offer(self, archive, keys, offered, cells, score, lengths, prefix, segment, taken, envs,
-               improved):  # fmt: skip
+    def _offer(self, archive, keys, known, offered, cells, score, lengths, prefix, segment, taken,
+               envs, improved):  # fmt: skip
         """Put the cells of envs ``offered`` in the archive where they are new or reached better
         (checked one by one: two envs may reach one cell in the same step), then read the
         snapshots of the envs that won a cell in one call."""
         winner: dict[int, int] = {}  # position -> the env whose way there is now the best
-        known = archive.positions(keys).tolist()
+        known = known.tolist()  # the positions found this step (-1: new)
         added: dict[int, int] = {}  # cells new this step (another env may reach one again)
         for key, i, length, position in zip(keys.tolist(), offered.tolist(), lengths.tolist(),
                                             known, strict=True):  # fmt: skip
