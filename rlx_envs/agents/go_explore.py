@@ -57,7 +57,6 @@ import numpy as np
 
 from rlx_envs.core.arguments import integer, real
 from rlx_envs.estimators.cts_layout import preprocess_images
-from rlx_envs.estimators.keys import hash_rows
 
 # -- hyperparameters ----------------------------------------------------------------------------
 #: Random steps after each return.
@@ -70,6 +69,32 @@ FRAME_SIZE, FRAME_LEVELS = (8, 11), 8
 EPS1, EPS2 = 0.001, 0.00001
 #: Record progress (cells, rooms, best score) every this many env steps.
 RECORD_EVERY = 5_000
+
+
+_GOLDEN, _MIX1, _MIX2 = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9),
+                         np.uint64(0x94D049BB133111EB))  # fmt: skip
+
+
+def cell_keys(cells: np.ndarray) -> np.ndarray:
+    """(N,) int64 keys of (N, D) int cells: each column mixed by splitmix64's finaliser into a
+    running hash (two distinct cells collide with probability about 2**-64).
+
+    >>> keys = cell_keys(np.array([[1, 2], [1, 2], [2, 1]]))
+    >>> bool(keys[0] == keys[1]), bool(keys[0] != keys[2])
+    (True, True)
+    """
+    cells = np.asarray(cells, dtype=np.int64)
+    if not len(cells):
+        return np.zeros(0, np.int64)
+    cells = cells.reshape(len(cells), -1).view(np.uint64)
+    key = np.zeros(len(cells), np.uint64)
+    with np.errstate(over="ignore"):
+        for column in cells.T:
+            value = (key ^ column) + _GOLDEN
+            value = (value ^ (value >> np.uint64(30))) * _MIX1
+            value = (value ^ (value >> np.uint64(27))) * _MIX2
+            key = value ^ (value >> np.uint64(31))
+    return key.view(np.int64)
 
 
 class _CellIndex:
@@ -247,7 +272,7 @@ class GoExplore:
         obs, infos = envs.reset(seed=seed)
         archive = self.archive = Archive()
         start = self.cells_of(obs, infos)[:1]
-        first = archive.add(int(hash_rows(start)[0]), start[0], 0)
+        first = archive.add(int(cell_keys(start)[0]), start[0], 0)
         archive.record(first, 0.0, 0)
         archive.trajectory[first], archive.snapshot[first] = (
             np.zeros(0, np.int16),
@@ -302,7 +327,7 @@ class GoExplore:
             ended = terminated & ~lost
             cells = self.cells_of(obs, infos)
             alive = np.flatnonzero(~(terminated | truncated | lost))
-            keys = hash_rows(cells[alive])
+            keys = cell_keys(cells[alive])
             positions = archive.positions(keys)
             known = positions >= 0
             np.add.at(archive.seen, positions[known], 1)
