@@ -1,4 +1,4 @@
-"""Command line: ``python -m rlx_envs {list,demo,play,perf,transfer,validate}``."""
+"""Command line: ``python -m rlx_envs {list,demo,play,perf,transfer,validate,baselines}``."""
 
 from __future__ import annotations
 
