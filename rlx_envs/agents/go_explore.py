@@ -125,10 +125,6 @@ class _CellIndex:
             slots[todo] = (slots[todo] + 1) & mask
         return found
 
-    def get(self, key: int) -> int | None:
-        position = int(self.find(np.array([key]))[0])
-        return None if position < 0 else position
-
     def put(self, key: int, value: int) -> None:
         if 2 * (self.size + 1) > len(self.keys):  # keep the load under one half
             old_keys, old_values = self.keys[self.keys != 0], self.values[self.keys != 0]

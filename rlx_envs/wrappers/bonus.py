@@ -312,12 +312,14 @@ class VectorBonusWrapper(VectorWrapper):
         obs, rewards, terminated, truncated, infos = self.env.step(actions)
         core = self._core
         reached, reached_infos = obs, infos
+        seen = seen_reached = self.view.rows(obs, self.num_envs)  # as the estimator sees them
         done = terminated | truncated
         if self._autoreset_mode == AutoresetMode.SAME_STEP and done.any():
             reached, reached_infos = final_rows(obs, infos, np.flatnonzero(done))
+            seen_reached = self.view.rows(reached, self.num_envs)
         real = ~self._resetting
         envs = np.flatnonzero(real)
-        batch = self._batch(reached, reached_infos, actions, envs)
+        batch = self._batch(reached, seen_reached, reached_infos, actions, envs)
         if not len(envs):  # every env only reset this step: nothing to observe
             figures, bonuses = np.zeros(0), np.zeros(0)
         elif core.per_episode:
@@ -347,7 +349,7 @@ class VectorBonusWrapper(VectorWrapper):
             infos[name], infos[f"_{name}"] = value, real.copy()
         if core.mix:
             rewards = rewards + intrinsic
-        self._after_step(self.view.rows(obs, self.num_envs), done)
+        self._after_step(seen, done)
         return obs, rewards, terminated, truncated, infos
 
     def _after_step(self, seen, done: np.ndarray) -> None:
@@ -358,9 +360,10 @@ class VectorBonusWrapper(VectorWrapper):
         if self._autoreset_mode == AutoresetMode.NEXT_STEP:
             self._resetting = done.copy()  # their next step only resets them
 
-    def _batch(self, reached, infos: dict, actions, envs: np.ndarray) -> Batch:
+    def _batch(self, reached, seen, infos: dict, actions, envs: np.ndarray) -> Batch:
+        """The transitions of envs ``envs``: ``reached`` as the env gives them (for a ``key``
+        function), ``seen`` as the estimator sees them."""
         needs = self.estimator.needs
-        seen = self.view.rows(reached, self.num_envs)
         keys = None
         if "keys" in needs:
             if self._key is not None:
