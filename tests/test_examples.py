@@ -14,7 +14,14 @@ ARGS = {
     "count_bonus_minimontezuma.py": [["--smoke"], ["--smoke", "--real-game"]],
     "go_explore.py": [["--smoke"], ["--smoke", "--real-game"]],
 }
-RUNS = [(path, args) for path in EXAMPLES for args in ARGS.get(path.name, [["--smoke"]])]
+#: Examples that start a local Ray instance: they run on the xdist worker of the Ray tests, one
+#: instance at a time on a 2-core machine.
+RAY = {"rllib_ppo_count_bonus.py"}
+RUNS = [
+    pytest.param(path, args, id=" ".join([path.name, *args]),
+                 marks=[pytest.mark.xdist_group("ray")] if path.name in RAY else [])
+    for path in EXAMPLES for args in ARGS.get(path.name, [["--smoke"]])
+]  # fmt: skip
 
 
 #: Examples of optional dependencies (CI installs them; elsewhere they are skipped): for each, the
@@ -22,11 +29,12 @@ RUNS = [(path, args) for path in EXAMPLES for args in ARGS.get(path.name, [["--s
 NEEDS = {
     "sb3_ppo_count_bonus.py": {"stable_baselines3": "stable-baselines3"},
     "jax_ppo_count_bonus.py": {"jax": "jax", "optax": "optax"},
+    "rllib_ppo_count_bonus.py": {"ray.rllib": "rlx-envs[rllib]", "torch": "rlx-envs[rllib]"},
     "--real-game": {"ale_py": "rlx-envs[atari]"},
 }
 
 
-@pytest.mark.parametrize(("path", "args"), RUNS, ids=[" ".join([p.name, *a]) for p, a in RUNS])
+@pytest.mark.parametrize(("path", "args"), RUNS)
 def test_example_runs(path, args, tmp_path):
     for key in (path.name, *args):
         for module, package in NEEDS.get(key, {}).items():

@@ -114,7 +114,7 @@ def _transfer(args) -> int:
         args.source_episodes,
         args.eval_episodes,
     )
-    rows = run(config, workers=args.workers)
+    rows = run(config, workers=args.workers, **_backend(args))
     out = Path(args.out) / f"{args.pair}-{args.agent.replace(':', '.')}"
     out.mkdir(parents=True, exist_ok=True)
     write_rows(rows, out / f"rows.{args.format}", args.format)
@@ -135,7 +135,7 @@ def _validate(args) -> int:
     names = args.claims.split(",") if args.claims else list(CLAIMS)
     settings = Settings(
         quick=args.quick, seeds=args.seeds, workers=args.workers, out=Path(args.out),
-        seed=args.seed,
+        seed=args.seed, **_backend(args),
     )  # fmt: skip
     done = run_claims(names, settings)
     print(table(done))
@@ -157,11 +157,28 @@ def _baselines(args) -> int:
 
     levels = args.levels.split(",") if args.levels else None
     details = run(quick=args.quick, seeds=args.seeds, workers=args.workers, seed=args.seed,
-                  levels=levels, out=args.out)  # fmt: skip
+                  levels=levels, out=args.out, **_backend(args))  # fmt: skip
     print((Path(args.out) / "baselines.md").read_text())
     print(f"{details['seconds']:.0f} s; saved {Path(args.out) / 'baselines.json'}"
           + (f" and {details['plots'][0]}" if details["plots"] else ""))  # fmt: skip
     return 0
+
+
+def _sweep_options(parser) -> None:
+    """--workers, --backend and --ray-address: how a sweep's jobs run (the one executor)."""
+    parser.add_argument("--workers", type=int, default=2,
+                        help="parallel processes (on Ray: jobs in flight; default 2)")  # fmt: skip
+    parser.add_argument("--backend", choices=["local", "ray"], default="local",
+                        help="local processes (default) or a Ray cluster")  # fmt: skip
+    parser.add_argument("--ray-address", default=None,
+                        help="the Ray cluster to join (auto, host:port); default: start or join "
+                        "a local instance")  # fmt: skip
+
+
+def _backend(args) -> dict:
+    if args.ray_address is not None and args.backend != "ray":
+        raise SystemExit("--ray-address names a Ray cluster: add --backend ray")
+    return {"backend": args.backend, "address": args.ray_address}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -208,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     transfer.add_argument("--shots", default="0,1,5,20", help="shot counts, comma-separated")
     transfer.add_argument("--source-episodes", type=int, default=200)
     transfer.add_argument("--eval-episodes", type=int, default=10)
-    transfer.add_argument("--workers", type=int, default=2, help="parallel processes")
+    _sweep_options(transfer)
     transfer.add_argument("--out", default="results/transfer", help="results folder")
     transfer.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
     transfer.add_argument("--plots", action="store_true", help="save plots (needs matplotlib)")
@@ -220,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         "--claims", default=None, help="comma-separated claim names (default: all)"
     )
     validate.add_argument("--seeds", type=int, default=None, help="seeds per configuration")
-    validate.add_argument("--workers", type=int, default=2, help="parallel processes")
+    _sweep_options(validate)
     validate.add_argument("--out", default="results/validate", help="results folder")
     validate.add_argument(
         "--seed", type=int, default=0,
@@ -233,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     baselines.add_argument("--quick", action="store_true", help="small budgets (under 10 min)")
     baselines.add_argument("--seeds", type=int, default=10, help="seeds per method and level")
     baselines.add_argument("--levels", default=None, help="comma-separated levels (default all)")
-    baselines.add_argument("--workers", type=int, default=2, help="parallel processes")
+    _sweep_options(baselines)
     baselines.add_argument("--out", default="results/baselines", help="results folder")
     baselines.add_argument("--seed", type=int, default=0, help="base seed (0: the recorded one)")
     baselines.set_defaults(run=_baselines)

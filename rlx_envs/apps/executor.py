@@ -1,10 +1,11 @@
 """The one job executor of every sweep: validation claims, the transfer harness, benchmarks.
 
 A sweep is a list of jobs, each a picklable argument for one top-level function; the executor
-runs them in local processes (or in this process with ``workers=1``) and returns the results
-**in the order of the jobs**, whatever order they finish in. A job must draw every random number
-from seeds it carries, so the results are the same numbers for any worker count (tested). It is
-the single place where a cluster backend can later plug in.
+runs them in local processes (or in this process with ``workers=1``), or as tasks on a Ray
+cluster (``backend="ray"``, :mod:`rlx_envs.apps.cluster`), and returns the results **in the
+order of the jobs**, whatever order they finish in. A job must draw every random number from
+seeds it carries, so the results are the same numbers on either backend and for any worker
+count (tested).
 
 >>> run_jobs(pow, [(2, 3), (3, 2)], star=True)
 [8, 9]
@@ -14,13 +15,17 @@ the single place where a cluster backend can later plug in.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import sys
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from rlx_envs.core.arguments import integer
+from rlx_envs.core.arguments import choice, integer
+
+#: Where the jobs run: processes on this machine, or tasks on a Ray cluster.
+BACKENDS = ("local", "ray")
 
 
 class JobError(RuntimeError):
@@ -67,6 +72,8 @@ def run_jobs(
     progress: Callable[[int, int], None] | None = None,
     star: bool = False,
     cost: Callable[[Any], float] | None = None,
+    backend: str = "local",
+    address: str | None = None,
 ) -> list:
     """Run ``function(job)`` (``function(*job)`` with ``star=True``) for every job; return the
     results in job order.
@@ -74,19 +81,27 @@ def run_jobs(
     Args:
         function: a top-level (picklable) function.
         jobs: its arguments, one per job.
-        workers: local processes (1: run here, in order, no processes).
+        workers: local processes (1: run here, in order, no processes); on Ray, the most jobs
+            in flight at once (give the cluster's CPU count to use all of it).
         progress: called with (jobs done, jobs in all) after each job (a :class:`ProgressBar`,
             or any callable); None: silent.
         star: unpack each job as positional arguments.
         cost: an estimate of a job's run time; the longest are started first (it balances the
             workers and changes no result).
+        backend: ``"local"`` (processes on this machine) or ``"ray"`` (one Ray task per job; a
+            job that raises or loses its worker is retried once).
+        address: the Ray cluster to join (``"auto"``, ``"host:port"``); None starts or joins a
+            local instance (:func:`rlx_envs.apps.cluster.connect`). Only with ``backend="ray"``.
 
     Raises:
-        JobError: a job raised; its index, argument and traceback are in the message (the other
-            jobs are cancelled).
+        JobError: a job raised (on Ray: twice); its index, argument and traceback are in the
+            message (the other jobs are cancelled, as they are on Ctrl-C).
     """
     jobs = list(jobs)
     workers = integer("workers", workers, minimum=1)
+    backend = choice("backend", backend, BACKENDS)
+    if address is not None and backend != "ray":
+        raise ValueError(f"address {address!r} names a Ray cluster: it needs backend='ray'")
     order: Sequence[int] = range(len(jobs))
     if cost is not None:
         order = sorted(order, key=lambda i: -cost(jobs[i]))
@@ -106,6 +121,14 @@ def run_jobs(
             if progress is not None:
                 progress(done, len(jobs))
 
+    if backend == "ray":
+        from rlx_envs.apps.cluster import outcomes
+
+        running = outcomes(function, [(p[3], p[1]) for p in payloads], star=star,
+                           workers=workers, address=address)  # fmt: skip
+        with contextlib.closing(running):  # leaving early cancels the jobs still running
+            collect(running)
+        return results
     if workers == 1 or len(jobs) <= 1:
         collect(map(_call, payloads))
         return results
@@ -114,12 +137,13 @@ def run_jobs(
     return results
 
 
-__all__ = ["JobError", "ProgressBar", "run_jobs"]
+__all__ = ["BACKENDS", "JobError", "ProgressBar", "run_jobs"]
 
 
 def _context():
     """Processes by fork where it is safe, the cheapest start; from a fresh server process once
-    JAX is loaded (forking a process whose JAX threads may hold locks can deadlock the child)."""
+    JAX or Ray is loaded (forking a process whose threads may hold locks can deadlock the child)."""
     if sys.platform == "win32":
         return multiprocessing.get_context("spawn")
-    return multiprocessing.get_context("forkserver" if "jax" in sys.modules else "fork")
+    threaded = "jax" in sys.modules or "ray" in sys.modules
+    return multiprocessing.get_context("forkserver" if threaded else "fork")

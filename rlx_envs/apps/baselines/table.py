@@ -56,22 +56,28 @@ def _job(job: dict) -> list[dict]:
 
 
 def run(quick: bool = True, seeds: int = SEEDS, workers: int = 2, seed: int = 0,
-        levels=None, out: Path | str = "results/baselines", progress=True) -> dict:  # fmt: skip
-    """Run the sweep, save and return ``{"rows": [...], "records": [...], ...}``."""
+        levels=None, out: Path | str = "results/baselines", progress=True,
+        backend: str = "local", address: str | None = None) -> dict:  # fmt: skip
+    """Run the sweep, save and return ``{"rows": [...], "records": [...], ...}``.
+
+    ``workers``, ``backend`` and ``address`` go to :func:`rlx_envs.apps.executor.run_jobs`.
+    """
     started = time.perf_counter()
     levels = list(LEVELS) if levels is None else list(levels)
     jobs = [{"level": level, "methods": group, "seeds": seeds, "base": seed,
              "budget": BUDGET[quick][level]} for level in levels for group in groups()]  # fmt: skip
     bar = ProgressBar("baselines") if progress else None
     cost = lambda job: _COST.get(job["methods"][-1], len(job["methods"])) * job["budget"]  # noqa: E731
-    results = run_jobs(_job, jobs, workers=workers, progress=bar, cost=cost)
+    results = run_jobs(_job, jobs, workers=workers, progress=bar, cost=cost, backend=backend,
+                       address=address)  # fmt: skip
     records = [record for group in results for record in group]
     rows = summarise(records, seed)
     details = {
         "command": f"python -m rlx_envs baselines{' --quick' if quick else ''}",
         "quick": quick, "seeds": seeds, "base_seed": seed, "pilot_seeds": list(PILOT_SEEDS),
         "budgets": {level: BUDGET[quick][level] for level in levels},
-        "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, {workers} workers",
+        "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, {workers} workers, "
+                   f"{backend}",
         "versions": versions(), "seconds": time.perf_counter() - started,
         "rows": rows, "records": records,
     }  # fmt: skip

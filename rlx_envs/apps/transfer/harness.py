@@ -168,9 +168,10 @@ def run_seed(config: Config, seed: int) -> list[dict]:
     return rows
 
 
-def run(config: Config, workers: int = 1, progress: Callable[[int, int], None] | bool = True
-        ) -> list[dict]:  # fmt: skip
-    """Run every seed (one job each, in ``workers`` processes) and return all rows, in seed order.
+def run(config: Config, workers: int = 1, progress: Callable[[int, int], None] | bool = True,
+        backend: str = "local", address: str | None = None) -> list[dict]:  # fmt: skip
+    """Run every seed (one job each, in ``workers`` processes, or on Ray with ``backend="ray"``:
+    :func:`rlx_envs.apps.executor.run_jobs`) and return all rows, in seed order.
 
     ``progress``: True draws a bar of seeds done on standard error, False (or None) is silent,
     any other callable is called with (seeds done, seeds in all) after each seed.
@@ -178,7 +179,8 @@ def run(config: Config, workers: int = 1, progress: Callable[[int, int], None] |
     if progress is True:
         progress = ProgressBar("seeds")
     jobs = [(config, seed) for seed in config.seeds]
-    results = run_jobs(run_seed, jobs, workers=workers, progress=progress or None, star=True)
+    results = run_jobs(run_seed, jobs, workers=workers, progress=progress or None, star=True,
+                       backend=backend, address=address)  # fmt: skip
     return [row for rows in results for row in rows]
 
 

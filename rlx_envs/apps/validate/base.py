@@ -27,19 +27,28 @@ EVALUATION_SEED = 0
 
 @dataclasses.dataclass(frozen=True)
 class Settings:
-    """How a claim runs: quick (minutes) or full, seeds, workers, where to save, base seed."""
+    """How a claim runs: quick (minutes) or full, seeds, workers and backend, where to save,
+    base seed."""
 
     quick: bool = True
     #: Seeds per arm (each claim has its own default when None).
     seeds: int | None = None
-    #: Parallel processes a claim may use.
+    #: Parallel processes a claim may use (on Ray: jobs in flight).
     workers: int = 2
+    #: Where the jobs run: ``"local"`` processes or ``"ray"`` (:mod:`rlx_envs.apps.executor`).
+    backend: str = "local"
+    #: The Ray cluster to join (None: start or join a local instance); only with ``"ray"``.
+    address: str | None = None
     #: Folder for the claim's results (JSON) and plots (PNG, when matplotlib is installed).
     out: Path = Path("results/validate")
     #: Called with the fraction done (0..1) as the claim progresses.
     progress: Callable[[float], None] = lambda fraction: None
     #: Base seed of every generator the claim uses (:data:`EVALUATION_SEED` for the record).
     seed: int = EVALUATION_SEED
+
+    def executor(self) -> dict:
+        """The executor's options: ``run_jobs(f, jobs, **settings.executor())``."""
+        return {"workers": self.workers, "backend": self.backend, "address": self.address}
 
     def jobs_progress(self) -> Callable[[int, int], None]:
         """The executor's (done, total) progress, fed to :attr:`progress` as a fraction."""

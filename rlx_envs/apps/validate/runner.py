@@ -116,6 +116,7 @@ def save(done, settings: Settings) -> Path:
             "seeds": settings.seeds,
             "seed": settings.seed,
             "workers": settings.workers,
+            "backend": settings.backend,
         },
         "evaluation_seed": EVALUATION_SEED,
         "versions": versions(),

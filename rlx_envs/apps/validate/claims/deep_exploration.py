@@ -355,7 +355,7 @@ def run(
     small = small_sizes or SMALL_SIZES
     large = LARGE_SIZES if large_sizes is None else large_sizes
     jobs = jobs_for(settings, small, large, cap)
-    runs = run_jobs(_job, jobs, workers=settings.workers, progress=settings.jobs_progress(),
+    runs = run_jobs(_job, jobs, **settings.executor(), progress=settings.jobs_progress(),
                     cost=_cost)  # fmt: skip
     comparisons, per_env, arms = [], {}, {}
     for e, env in enumerate(ENVS):

@@ -94,7 +94,7 @@ def run(settings: Settings) -> Result:
     seeds = settings.seeds or SEEDS[settings.quick]
     jobs = [{"methods": group, "seeds": seeds, "base": settings.seed, "budget": budget}
             for group in GROUPS]  # fmt: skip
-    runs = [r for rows in run_jobs(_job, jobs, workers=settings.workers,
+    runs = [r for rows in run_jobs(_job, jobs, **settings.executor(),
                                    progress=settings.jobs_progress()) for r in rows]  # fmt: skip
     rooms = {a: np.array([r["rooms"] for r in runs if r["method"] == a], float) for a in ARMS}
     exits = {a: sum(r["exit_step"] is not None for r in runs if r["method"] == a) for a in ARMS}

@@ -205,7 +205,7 @@ def run(settings: Settings, budget: int | None = None) -> Result:
     batches = [[a for a in ARMS if ARMS[a][3] == 0], [a for a in ARMS if ARMS[a][3] > 0]]
     jobs = [{"arms": arms, "seeds": seeds, "base": settings.seed, "budget": budget}
             for arms in batches]  # fmt: skip
-    runs = [r for rows in run_jobs(_job, jobs, workers=settings.workers,
+    runs = [r for rows in run_jobs(_job, jobs, **settings.executor(),
                                    progress=settings.jobs_progress()) for r in rows]  # fmt: skip
     solved = {a: sum(r["exit_step"] is not None for r in runs if r["arm"] == a) for a in ARMS}
     cells = {a: np.array([r["cells"] for r in runs if r["arm"] == a], float) for a in ARMS}

@@ -413,7 +413,7 @@ def run(settings: Settings, budget: Budget | None = None) -> Result:
     runs = run_jobs(
         train_and_evaluate,
         jobs,
-        workers=settings.workers,
+        **settings.executor(),
         progress=settings.jobs_progress(),
         star=True,
         cost=_job_cost,

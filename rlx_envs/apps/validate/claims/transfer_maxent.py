@@ -383,7 +383,7 @@ def run(settings: Settings, config: Config | None = None) -> Result:
     config = config or CONFIG
     seeds = settings.seeds or SEEDS[settings.quick]
     jobs = [(arm, config, settings.seed, seeds) for arm in ARMS]
-    results = run_jobs(run_arm, jobs, workers=settings.workers,
+    results = run_jobs(run_arm, jobs, **settings.executor(),
                        progress=settings.jobs_progress(), star=True, cost=_cost)  # fmt: skip
     measured = {r["arm"]: r for r in results}
     figs = figures(measured, config)
