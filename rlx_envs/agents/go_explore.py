@@ -71,13 +71,26 @@ EPS1, EPS2 = 0.001, 0.00001
 RECORD_EVERY = 5_000
 
 
-_GOLDEN, _MIX1, _MIX2 = (np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9),
-                         np.uint64(0x94D049BB133111EB))  # fmt: skip
+_MIX1, _MIX2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
+
+
+def _splitmix64(value: int) -> int:
+    """splitmix64's output for state ``value`` (Steele, Lea and Flood 2014), as a Python int."""
+    value = (value + 0x9E3779B97F4A7C15) % 2**64
+    value = ((value ^ (value >> 30)) * 0xBF58476D1CE4E5B9) % 2**64
+    value = ((value ^ (value >> 27)) * 0x94D049BB133111EB) % 2**64
+    return value ^ (value >> 31)
+
+
+#: One odd 64-bit weight per cell column (columns past the 256th cycle through them).
+_WEIGHTS = np.array([_splitmix64(k) | 1 for k in range(256)], np.uint64)
 
 
 def cell_keys(cells: np.ndarray) -> np.ndarray:
-    """(N,) int64 keys of (N, D) int cells: each column mixed by splitmix64's finaliser into a
-    running hash (two distinct cells collide with probability about 2**-64).
+    """(N,) int64 keys of (N, D) int cells: the columns weighted by odd 64-bit constants and
+    summed modulo 2**64 (one matrix-vector product), then mixed by splitmix64's finaliser. Two
+    distinct cells collide only if their difference, weighted, sums to 0 modulo 2**64: for the
+    small integers of a cell, a chance of about 2**-64.
 
     >>> keys = cell_keys(np.array([[1, 2], [1, 2], [2, 1]]))
     >>> bool(keys[0] == keys[1]), bool(keys[0] != keys[2])
@@ -87,60 +100,67 @@ def cell_keys(cells: np.ndarray) -> np.ndarray:
     if not len(cells):
         return np.zeros(0, np.int64)
     cells = cells.reshape(len(cells), -1).view(np.uint64)
-    key = np.zeros(len(cells), np.uint64)
+    weights = np.resize(_WEIGHTS, cells.shape[1])
     with np.errstate(over="ignore"):
-        for column in cells.T:
-            value = (key ^ column) + _GOLDEN
-            value = (value ^ (value >> np.uint64(30))) * _MIX1
-            value = (value ^ (value >> np.uint64(27))) * _MIX2
-            key = value ^ (value >> np.uint64(31))
+        key = cells @ weights
+        key = (key ^ (key >> np.uint64(30))) * _MIX1
+        key = (key ^ (key >> np.uint64(27))) * _MIX2
+        key ^= key >> np.uint64(31)
     return key.view(np.int64)
 
 
 class _CellIndex:
-    """Cell hash -> archive position: an open-addressing table in numpy arrays, looked up for a
-    whole batch at once (a Python dict costs a microsecond a key, more than a step of the env)."""
+    """Cell hash -> archive position: the hashes kept sorted and searched for a whole batch at
+    once (a Python dict costs a microsecond a key, more than a step of the env). New hashes go
+    to a small sorted run of recent ones, merged into the main run when it grows past
+    ``RECENT`` (so that a step's new cells do not copy the whole index)."""
 
-    def __init__(self, capacity: int = 1 << 12) -> None:
-        self.keys = np.zeros(capacity, np.int64)  # 0: empty (a hash of 0 is stored as 1)
-        self.values = np.full(capacity, -1, np.int64)
-        self.size = 0
+    RECENT = 2048
 
-    @staticmethod
-    def _stored(keys: np.ndarray) -> np.ndarray:
-        return np.where(keys == 0, 1, keys)
-
-    def find(self, keys: np.ndarray) -> np.ndarray:
-        """The position of each hash, -1 where absent (linear probing, all keys at once)."""
-        keys = self._stored(np.asarray(keys, np.int64))
-        mask = len(self.keys) - 1
-        slots = keys & mask
-        found = np.full(len(keys), -1, np.int64)
-        todo = np.arange(len(keys))
-        while len(todo):
-            there = self.keys[slots[todo]]
-            hit = there == keys[todo]
-            found[todo[hit]] = self.values[slots[todo[hit]]]
-            todo = todo[~hit & (there != 0)]
-            slots[todo] = (slots[todo] + 1) & mask
-        return found
+    def __init__(self) -> None:
+        self.keys, self.values = np.zeros(0, np.int64), np.zeros(0, np.int64)  # sorted
+        self.recent_keys, self.recent_values = np.zeros(0, np.int64), np.zeros(0, np.int64)
+        self._new_keys: list[int] = []
+        self._new_values: list[int] = []
 
     def put(self, key: int, value: int) -> None:
-        if 2 * (self.size + 1) > len(self.keys):  # keep the load under one half
-            old_keys, old_values = self.keys[self.keys != 0], self.values[self.keys != 0]
-            self.keys = np.zeros(2 * len(self.keys), np.int64)
-            self.values = np.full(len(self.keys), -1, np.int64)
-            self.size = 0
-            for k, v in zip(old_keys.tolist(), old_values.tolist(), strict=True):
-                self.put(k, v)
-        key = 1 if key == 0 else key
-        mask = len(self.keys) - 1
-        slot = key & mask
-        while self.keys[slot] != 0 and self.keys[slot] != key:
-            slot = (slot + 1) & mask
-        if self.keys[slot] == 0:
-            self.size += 1
-        self.keys[slot], self.values[slot] = key, value
+        """Add a hash that is not in the index (the archive adds each cell once)."""
+        self._new_keys.append(key)
+        self._new_values.append(value)
+
+    @staticmethod
+    def _insert(keys, values, new_keys, new_values):
+        order = np.argsort(new_keys)
+        at = np.searchsorted(keys, new_keys[order])
+        return np.insert(keys, at, new_keys[order]), np.insert(values, at, new_values[order])
+
+    def _merge(self) -> None:
+        self.recent_keys, self.recent_values = self._insert(
+            self.recent_keys, self.recent_values, np.array(self._new_keys, np.int64),
+            np.array(self._new_values, np.int64))  # fmt: skip
+        self._new_keys.clear()
+        self._new_values.clear()
+        if len(self.recent_keys) > self.RECENT:
+            self.keys, self.values = self._insert(self.keys, self.values, self.recent_keys,
+                                                  self.recent_values)  # fmt: skip
+            self.recent_keys, self.recent_values = np.zeros(0, np.int64), np.zeros(0, np.int64)
+
+    @staticmethod
+    def _search(keys, values, wanted) -> np.ndarray:
+        if not len(keys):
+            return np.full(len(wanted), -1, np.int64)
+        at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
+        return np.where(keys[at] == wanted, values[at], -1)
+
+    def find(self, keys: np.ndarray) -> np.ndarray:
+        """The position of each hash, -1 where absent."""
+        if self._new_keys:
+            self._merge()
+        keys = np.asarray(keys, np.int64)
+        found = self._search(self.keys, self.values, keys)
+        if len(self.recent_keys):
+            found = np.maximum(found, self._search(self.recent_keys, self.recent_values, keys))
+        return found
 
 
 class Archive:
@@ -181,19 +201,26 @@ class Archive:
 
     def add(self, key: int, cell, step: int) -> int:
         """A new cell, found after ``step`` env steps; its way there follows (:meth:`record`)."""
-        position = self._size
-        if position == len(self._score):  # grow every number column
+        return int(self.add_many(np.array([key], np.int64), np.asarray(cell)[None], step)[0])
+
+    def add_many(self, keys: np.ndarray, cells: np.ndarray, step: int) -> np.ndarray:
+        """New cells (distinct hashes ``keys``, rows ``cells``), found after ``step`` env steps;
+        return their positions, in order."""
+        first, count = self._size, len(keys)
+        while first + count > len(self._score):  # grow every number column
             for name in self._NUMBERS:
                 column = getattr(self, "_" + name)
                 setattr(self, "_" + name, np.concatenate([column, np.zeros_like(column)]))
-        self.index.put(key, position)
-        self.cells.append(np.asarray(cell))
-        self.trajectory.append(None)
-        self.snapshot.append(None)
-        self._size += 1
-        self._found_at[position] = step
-        self._weight[position] = 3 * (1.0 / np.sqrt(EPS1) + EPS2)  # all three counts 0
-        return position
+        positions = np.arange(first, first + count)
+        for key, position in zip(keys.tolist(), positions.tolist(), strict=True):
+            self.index.put(key, position)
+        self.cells.extend(np.asarray(cells))
+        self.trajectory.extend([None] * count)
+        self.snapshot.extend([None] * count)
+        self._size += count
+        self._found_at[positions] = step
+        self._weight[positions] = 3 * (1.0 / np.sqrt(EPS1) + EPS2)  # all three counts 0
+        return positions
 
     def record(self, position: int, score: float, length: int) -> None:
         """The score and length of the (new or better) way to reach cell ``position``."""
@@ -216,6 +243,29 @@ class Archive:
     def best(self) -> int:
         """The position of the highest-scoring cell (the shortest trajectory among ties)."""
         return int(np.lexsort((self.length, -self.score))[0])
+
+
+class _LastCells:
+    """Each env's cell at its last step, with its key and archive position: an env whose cell
+    has not changed since (most of them, step to step: cells are coarse) needs no new hash and
+    no lookup. A position is kept only once the cell is in the archive (positions never move)."""
+
+    def __init__(self, n: int, width: int) -> None:
+        self.cells = np.full((n, width), np.iinfo(np.int64).min)  # no cell yet
+        self.keys = np.zeros(n, np.int64)
+        self.positions = np.full(n, -1, np.int64)
+
+    def look_up(self, archive: Archive, cells: np.ndarray, envs: np.ndarray):
+        """(keys, positions) of the cells of envs ``envs`` (-1: not in the archive)."""
+        keys, positions = self.keys[envs], self.positions[envs]
+        changed = np.flatnonzero((positions < 0) | (cells != self.cells).any(1)[envs])
+        if len(changed):
+            keys[changed] = cell_keys(cells[envs[changed]])
+            positions[changed] = archive.positions(keys[changed])
+        return keys, positions
+
+    def remember(self, cells: np.ndarray, envs: np.ndarray, keys, positions) -> None:
+        self.cells[envs], self.keys[envs], self.positions[envs] = cells[envs], keys, positions
 
 
 class GoExplore:
@@ -288,6 +338,7 @@ class GoExplore:
         last = rng.integers(actions_n, size=n)
         improved = np.zeros(n, bool)
         due = np.ones(n, bool)
+        last_cells = _LastCells(n, start.shape[1])
         next_record = 0
         while self.steps < budget:
             if due.any():  # return: choose cells and restore them, all at once
@@ -323,8 +374,7 @@ class GoExplore:
             ended = terminated & ~lost
             cells = self.cells_of(obs, infos)
             alive = np.flatnonzero(~(terminated | truncated | lost))
-            keys = cell_keys(cells[alive])
-            positions = archive.positions(keys)
+            keys, positions = last_cells.look_up(archive, cells, alive)
             known = positions >= 0
             np.add.at(archive.seen, positions[known], 1)
             archive.reweigh(positions[known])
@@ -334,8 +384,10 @@ class GoExplore:
             better = (gain > 0) | ((gain == 0) & (length < archive.length[at]))
             offers = np.flatnonzero(~known | better)
             if len(offers):  # new cells, or better ways to known ones (rarer as the run goes)
-                self._offer(archive, keys[offers], positions[offers], alive[offers], cells, score,
-                            length[offers], prefix, segment, taken, envs, improved)  # fmt: skip
+                positions[offers] = self._offer(
+                    archive, keys[offers], positions[offers], alive[offers], cells, score,
+                    length[offers], prefix, segment, taken, envs, improved)  # fmt: skip
+            last_cells.remember(cells, alive, keys, positions)
             if self.first_ending_step is None and ended.any():
                 self.first_ending_step = self.steps
             for i in np.flatnonzero(ended).tolist():
@@ -355,31 +407,51 @@ class GoExplore:
 
     def _offer(self, archive, keys, known, offered, cells, score, lengths, prefix, segment, taken,
                envs, improved):  # fmt: skip
-        """Put the cells of envs ``offered`` in the archive where they are new or reached better
-        (checked one by one: two envs may reach one cell in the same step), then read the
-        snapshots of the envs that won a cell in one call."""
-        winner: dict[int, int] = {}  # position -> the env whose way there is now the best
-        known = known.tolist()  # the positions found this step (-1: new)
-        added: dict[int, int] = {}  # cells new this step (another env may reach one again)
-        for key, i, length, position in zip(keys.tolist(), offered.tolist(), lengths.tolist(),
-                                            known, strict=True):  # fmt: skip
-            position = added.get(key, position)
-            if position < 0:
-                position = added[key] = archive.add(key, cells[i], self.steps)
-            else:
-                best, best_length = archive.score[position], archive.length[position]
-                if score[i] < best or (score[i] == best and length >= best_length):
-                    continue
-            archive.record(position, float(score[i]), length)
-            winner[position] = i
-            improved[i] = True
-        if not winner:
-            return
-        winners = sorted(set(winner.values()))
-        snapshots = dict(zip(winners, envs.get_state(winners), strict=True))
-        for position, i in winner.items():
+        """Put the cells of envs ``offered`` in the archive where they are new or reached better,
+        then read the snapshots of the envs that won a cell in one call; return each offer's
+        cell position.
+
+        An offer wins when it beats the cell's record as it stands after the offers before it
+        (in env order): for a cell offered once that is every offer (a new cell, or a known cell
+        reached better), and only a cell that several envs reach in the same step is judged one
+        offer at a time. Every env that won is marked ``improved``; the last winner of a cell
+        gives it its score, trajectory and snapshot.
+        """
+        _, first, group, counts = np.unique(keys, return_index=True, return_inverse=True,
+                                            return_counts=True)  # fmt: skip
+        scores = score[offered]
+        wins = np.ones(len(keys), bool)
+        for g in np.flatnonzero(counts > 1).tolist():  # a cell several envs reached at once
+            members = np.flatnonzero(group == g).tolist()
+            at = known[members[0]]
+            best = None if at < 0 else (archive.score[at], archive.length[at])
+            for j in members:
+                if (
+                    best is None
+                    or scores[j] > best[0]
+                    or (scores[j] == best[0] and lengths[j] < best[1])
+                ):
+                    best = (scores[j], lengths[j])
+                else:
+                    wins[j] = False
+        won = np.flatnonzero(wins)
+        improved[offered[won]] = True
+        _, last = np.unique(group[won][::-1], return_index=True)
+        final = won[::-1][last]  # each cell's last winning offer, one per cell
+        positions = known[first]  # per cell (-1: new); new cells get positions in offer order
+        new = np.flatnonzero(positions < 0)
+        new = new[np.argsort(first[new])]
+        positions[new] = archive.add_many(keys[first[new]], cells[offered[first[new]]],
+                                          self.steps)  # fmt: skip
+        cell_of = positions[group[final]]
+        archive.score[cell_of], archive.length[cell_of] = scores[final], lengths[final]
+        winners = offered[final].tolist()
+        snapshots = dict(zip(sorted(set(winners)), envs.get_state(sorted(set(winners))),
+                             strict=True))  # fmt: skip
+        for position, i in zip(cell_of.tolist(), winners, strict=True):
             archive.trajectory[position] = np.concatenate([prefix[i], segment[i, : taken[i]]])
             archive.snapshot[position] = snapshots[i]
+        return positions[group]
 
     def _record(self) -> dict:
         archive = self.archive
@@ -399,7 +471,12 @@ class GoExplore:
 def _rooms(infos) -> list[int]:
     """The distinct rooms of a step's infos (none when the env reports no room)."""
     rooms = infos.get("room") if isinstance(infos, dict) else None
-    return [] if rooms is None else np.unique(np.asarray(rooms)).tolist()
+    if rooms is None:
+        return []
+    rooms = np.asarray(rooms)
+    if rooms.dtype.kind in "iu" and rooms.size and 0 <= rooms.min() and rooms.max() < 1 << 16:
+        return np.flatnonzero(np.bincount(rooms.ravel())).tolist()  # cheaper than a sort
+    return np.unique(rooms).tolist()
 
 
 def replay(make_env, trajectory, *, seed: int, sticky_action_prob: float = 0.0) -> float:

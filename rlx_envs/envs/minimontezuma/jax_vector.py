@@ -133,7 +133,7 @@ class MiniMontezumaJaxVectorEnv(VectorEnv):
             rooms,
             np.asarray(host.key)[envs].tolist(),
             self._score[envs].tolist(),
-            [identity] * len(envs),
+            identity,
         )
 
     def set_state(self, saved, envs=None) -> None:

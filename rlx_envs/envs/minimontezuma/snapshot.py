@@ -30,23 +30,36 @@ import numpy as np
 from rlx_envs.rules.minimontezuma import rules
 
 _LISTS = ("skull_x", "skull_dir")
+#: The columns of a snapshot's row: one per field of :data:`rules.FIELDS`, ``SKULLS_PER_ROOM``
+#: for each per-skull field.
+_WIDTHS = tuple(rules.SKULLS_PER_ROOM if name in _LISTS else 1 for name in rules.FIELDS)
+_STARTS = tuple(sum(_WIDTHS[:i]) for i in range(len(_WIDTHS)))
+WIDTH = sum(_WIDTHS)
+_ROW_BYTES = 8 * WIDTH
 
 
 @dataclasses.dataclass(frozen=True)
 class Snapshot:
-    """One env's game at one step (see the module docstring). ``fields`` are the values of
-    :data:`rules.FIELDS`, in that order, as Python ints (per-skull fields as tuples)."""
+    """One env's game at one step (see the module docstring). ``fields`` holds the values of
+    :data:`rules.FIELDS`, in that order, as one row of int64 (``SKULLS_PER_ROOM`` values for
+    each per-skull field) in bytes: immutable, comparable, and read or written for a whole
+    batch in one array operation."""
 
-    fields: tuple
+    fields: bytes
     key: int
     score: float
     permutation: bytes
 
+    def values(self) -> dict:
+        """The fields by name, as Python ints (per-skull fields as lists)."""
+        row = np.frombuffer(self.fields, np.int64).tolist()
+        columns = zip(rules.FIELDS, _STARTS, _WIDTHS, strict=True)
+        return {name: row[at : at + width] if name in _LISTS else row[at]
+                for name, at, width in columns}  # fmt: skip
+
     def state(self) -> rules.State:
         """A fresh :class:`rules.State` of Python ints (the single env's kind)."""
-        values = {name: list(v) if name in _LISTS else v
-                  for name, v in zip(rules.FIELDS, self.fields, strict=True)}  # fmt: skip
-        return rules.State(**values)
+        return rules.State(**self.values())
 
     def permutation_array(self) -> np.ndarray:
         return np.frombuffer(self.permutation, dtype=np.uint8).copy()
@@ -54,8 +67,11 @@ class Snapshot:
 
 def of_state(state: rules.State, key: int, score: float, permutation: np.ndarray) -> Snapshot:
     """The snapshot of a single env's state (Python ints)."""
-    fields = tuple(tuple(int(v) for v in getattr(state, name)) if name in _LISTS
-                   else int(getattr(state, name)) for name in rules.FIELDS)  # fmt: skip
+    row: list[int] = []
+    for name in rules.FIELDS:
+        value = getattr(state, name)
+        row.extend(int(v) for v in value) if name in _LISTS else row.append(int(value))
+    fields = np.array(row, np.int64).tobytes()
     return Snapshot(fields, int(key), float(score), bytes(np.asarray(permutation, np.uint8)))
 
 
@@ -66,25 +82,32 @@ _ROOMS = ("room", "entry_room")
 def of_batch_envs(state: rules.State, envs: np.ndarray, rooms_per_level: int, keys, scores,
                   permutations) -> tuple[Snapshot, ...]:  # fmt: skip
     """The snapshots of envs ``envs`` of a batch's array state, read field by field for all of
-    them at once (``keys``, ``scores``, ``permutations``: one per env of ``envs``). Rooms are
-    stored within the level and the slot as 0: a snapshot names its level by its key, not by a
-    batch's table slot."""
+    them at once into one int64 table (``keys``, ``scores``: one per env of ``envs``;
+    ``permutations``: one per env, or one uint8 array for all). Rooms are stored within the
+    level and the slot as 0: a snapshot names its level by its key, not by a batch's table
+    slot."""
     envs = np.asarray(envs, dtype=np.int64)
     offset = state.slot[envs].astype(np.int64) * rooms_per_level
-    columns = []
-    for name in rules.FIELDS:
+    table = np.empty((len(envs), WIDTH), np.int64)
+    for name, at in zip(rules.FIELDS, _STARTS, strict=True):
         value = getattr(state, name)
         if name in _LISTS:
-            columns.append(zip(*(v[envs].tolist() for v in value), strict=True))
+            for k, column in enumerate(value):
+                table[:, at + k] = column[envs]
         elif name == "slot":
-            columns.append([0] * len(envs))
+            table[:, at] = 0
         else:
-            column = value[envs].astype(np.int64)
-            columns.append((column - offset if name in _ROOMS else column).tolist())
-    rows = zip(*columns, strict=True)
+            table[:, at] = value[envs]
+            if name in _ROOMS:
+                table[:, at] -= offset
+    raw, size = table.tobytes(), _ROW_BYTES
+    if isinstance(permutations, np.ndarray) and permutations.ndim == 1:
+        permutations = [bytes(permutations.astype(np.uint8))] * len(envs)
+    else:
+        permutations = [bytes(np.asarray(perm, np.uint8)) for perm in permutations]
     return tuple(
-        Snapshot(tuple(fields), int(key), float(score), bytes(np.asarray(perm, np.uint8)))
-        for fields, key, score, perm in zip(rows, keys, scores, permutations, strict=True)
+        Snapshot(raw[j * size : (j + 1) * size], int(key), float(score), perm)
+        for j, (key, score, perm) in enumerate(zip(keys, scores, permutations, strict=True))
     )
 
 
@@ -95,17 +118,18 @@ def write_batch_envs(state: rules.State, envs: np.ndarray, snapshots, slots,
     if not len(envs):
         return
     slots = np.asarray(slots, dtype=np.int64)
-    columns = zip(*(snapshot.fields for snapshot in snapshots), strict=True)
-    for name, column in zip(rules.FIELDS, columns, strict=True):
+    table = np.frombuffer(b"".join(s.fields for s in snapshots), np.int64)
+    table = table.reshape(len(snapshots), WIDTH)
+    for name, at in zip(rules.FIELDS, _STARTS, strict=True):
         target = getattr(state, name)
         if name in _LISTS:
-            for k, values in enumerate(zip(*column, strict=True)):
-                target[k][envs] = values
+            for k, column in enumerate(target):
+                column[envs] = table[:, at + k]
         elif name == "slot":
             target[envs] = slots
         else:
-            values = np.array(column, dtype=target.dtype)
-            target[envs] = values + slots * rooms_per_level if name in _ROOMS else values
+            values = table[:, at] + slots * rooms_per_level if name in _ROOMS else table[:, at]
+            target[envs] = values.astype(target.dtype, copy=False)
 
 
 def env_indices(envs, num_envs: int) -> np.ndarray:
@@ -114,9 +138,9 @@ def env_indices(envs, num_envs: int) -> np.ndarray:
     if envs is None:
         return np.arange(num_envs)
     envs = np.asarray(envs, dtype=np.int64).reshape(-1)
-    if envs.size and (
-        envs.min() < 0 or envs.max() >= num_envs or len(np.unique(envs)) != envs.size
-    ):
+    ordered = np.sort(envs)
+    repeated = (ordered[1:] == ordered[:-1]).any()
+    if envs.size and (ordered[0] < 0 or ordered[-1] >= num_envs or repeated):
         raise ValueError(f"envs must be distinct indices in [0, {num_envs}), got {envs!r}")
     return envs
 

@@ -196,7 +196,7 @@ class MiniMontezumaVectorEnv(MiniMontezumaOptions, VectorEnv):
             raise gym.error.ResetNeeded("call reset() before get_state()")
         envs = snapshot.env_indices(envs, self.num_envs)
         identity = np.arange(T.NUM_CODES, dtype=np.uint8)
-        perms = [identity] * len(envs) if self._perms is None else self._perms[envs]
+        perms = identity if self._perms is None else self._perms[envs]
         return snapshot.of_batch_envs(
             self._state,
             envs,
