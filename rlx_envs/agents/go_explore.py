@@ -55,6 +55,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from rlx_envs.agents.keyed import mix64
 from rlx_envs.core.arguments import integer, real
 from rlx_envs.estimators.cts_layout import preprocess_images
 
@@ -71,26 +72,16 @@ EPS1, EPS2 = 0.001, 0.00001
 RECORD_EVERY = 5_000
 
 
-_MIX1, _MIX2 = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB)
-
-
-def _splitmix64(value: int) -> int:
-    """splitmix64's output for state ``value`` (Steele, Lea and Flood 2014), as a Python int."""
-    value = (value + 0x9E3779B97F4A7C15) % 2**64
-    value = ((value ^ (value >> 30)) * 0xBF58476D1CE4E5B9) % 2**64
-    value = ((value ^ (value >> 27)) * 0x94D049BB133111EB) % 2**64
-    return value ^ (value >> 31)
-
-
 #: One odd 64-bit weight per cell column (columns past the 256th cycle through them).
-_WEIGHTS = np.array([_splitmix64(k) | 1 for k in range(256)], np.uint64)
+_WEIGHTS = mix64(np.arange(1, 257, dtype=np.uint64)) | np.uint64(1)
 
 
 def cell_keys(cells: np.ndarray) -> np.ndarray:
     """(N,) int64 keys of (N, D) int cells: the columns weighted by odd 64-bit constants and
-    summed modulo 2**64 (one matrix-vector product), then mixed by splitmix64's finaliser. Two
-    distinct cells collide only if their difference, weighted, sums to 0 modulo 2**64: for the
-    small integers of a cell, a chance of about 2**-64.
+    summed modulo 2**64 (one matrix-vector product), then mixed by SplitMix64's finaliser
+    (:func:`rlx_envs.agents.keyed.mix64`). Two distinct cells collide only if their difference,
+    weighted, sums to 0 modulo 2**64: for the small integers of a cell, a chance of about
+    2**-64.
 
     >>> keys = cell_keys(np.array([[1, 2], [1, 2], [2, 1]]))
     >>> bool(keys[0] == keys[1]), bool(keys[0] != keys[2])
@@ -102,11 +93,7 @@ def cell_keys(cells: np.ndarray) -> np.ndarray:
     cells = cells.reshape(len(cells), -1).view(np.uint64)
     weights = np.resize(_WEIGHTS, cells.shape[1])
     with np.errstate(over="ignore"):
-        key = cells @ weights
-        key = (key ^ (key >> np.uint64(30))) * _MIX1
-        key = (key ^ (key >> np.uint64(27))) * _MIX2
-        key ^= key >> np.uint64(31)
-    return key.view(np.int64)
+        return mix64(cells @ weights).view(np.int64)
 
 
 class _CellIndex:
