@@ -92,8 +92,7 @@ def cell_keys(cells: np.ndarray) -> np.ndarray:
         return np.zeros(0, np.int64)
     cells = cells.reshape(len(cells), -1).view(np.uint64)
     weights = np.resize(_WEIGHTS, cells.shape[1])
-    with np.errstate(over="ignore"):
-        return mix64(cells @ weights).view(np.int64)
+    return mix64(cells @ weights).view(np.int64)  # uint64 arrays wrap silently
 
 
 class _CellIndex:
@@ -150,11 +149,35 @@ class _CellIndex:
         return found
 
 
+def _actions(way) -> np.ndarray:
+    """The int16 actions of a way: ``None`` (no step) or ``(way before, actions after it)``."""
+    parts = []
+    while way is not None:
+        way, actions = way
+        parts.append(actions)
+    return np.concatenate(parts[::-1]) if parts else np.zeros(0, np.int16)
+
+
+class _Trajectories:
+    """``archive.trajectory[position]``: the actions that reach a cell, put together when asked
+    (each cell keeps only the steps it added to the way of the cell it was explored from)."""
+
+    def __init__(self, ways: list) -> None:
+        self._ways = ways
+
+    def __len__(self) -> int:
+        return len(self._ways)
+
+    def __getitem__(self, position: int) -> np.ndarray:
+        return _actions(self._ways[position])
+
+
 class Archive:
     """The cells found: per cell its key row, best score and trajectory, snapshot and counts.
 
     Numbers live in numpy arrays (grown by doubling) so that a whole batch is looked up at once;
-    cell rows, trajectories (int16 action arrays) and snapshots in lists.
+    cell rows, ways (the trajectory as the way of the cell explored from and the actions after
+    it, so that no trajectory is copied) and snapshots in lists.
     """
 
     _NUMBERS = {"score": np.float64, "length": np.int64, "chosen": np.int64,
@@ -164,7 +187,8 @@ class Archive:
     def __init__(self) -> None:
         self.index = _CellIndex()  # cell hash -> position
         self.cells: list[np.ndarray] = []
-        self.trajectory: list[np.ndarray] = []
+        self.ways: list = []  # per cell: None (the start) or (way explored from, int16 actions)
+        self.trajectory = _Trajectories(self.ways)  # each cell's actions, as one array
         self.snapshot: list = []
         self._size = 0
         for name, dtype in self._NUMBERS.items():
@@ -202,7 +226,7 @@ class Archive:
         for key, position in zip(keys.tolist(), positions.tolist(), strict=True):
             self.index.put(key, position)
         self.cells.extend(np.asarray(cells))
-        self.trajectory.extend([None] * count)
+        self.ways.extend([None] * count)
         self.snapshot.extend([None] * count)
         self._size += count
         self._found_at[positions] = step
@@ -307,17 +331,14 @@ class GoExplore:
         start = self.cells_of(obs, infos)[:1]
         first = archive.add(int(cell_keys(start)[0]), start[0], 0)
         archive.record(first, 0.0, 0)
-        archive.trajectory[first], archive.snapshot[first] = (
-            np.zeros(0, np.int16),
-            envs.get_state([0])[0],
-        )
+        archive.snapshot[first] = envs.get_state([0])[0]  # its way: None, no step
         self.best_ending: tuple[float, np.ndarray] | None = None
         self.first_ending_step: int | None = None  # env steps spent when an ending was first met
         self.history: list[dict] = []
         self.rooms = set(_rooms(infos))
         self.steps = 0
         base = np.zeros(n, np.int64)  # the cell each env returned to
-        prefix = [np.zeros(0, np.int16)] * n  # that cell's trajectory when the env returned
+        prefix = [None] * n  # that cell's way (see Archive.ways) when the env returned
         prefix_length = np.zeros(n, np.int64)
         score = np.zeros(n)
         segment = np.zeros((n, self.explore_steps), np.int16)
@@ -343,7 +364,7 @@ class GoExplore:
                 envs.set_state([archive.snapshot[c] for c in chosen.tolist()], envs_due)
                 base[envs_due] = chosen
                 for i, c in zip(envs_due.tolist(), chosen.tolist(), strict=True):
-                    prefix[i] = archive.trajectory[c]
+                    prefix[i] = archive.ways[c]
                 score[envs_due] = archive.score[chosen]
                 prefix_length[envs_due] = archive.length[chosen]
                 taken[envs_due] = 0
@@ -378,7 +399,7 @@ class GoExplore:
             if self.first_ending_step is None and ended.any():
                 self.first_ending_step = self.steps
             for i in np.flatnonzero(ended).tolist():
-                trajectory = np.concatenate([prefix[i], segment[i, : taken[i]]])
+                trajectory = np.concatenate([_actions(prefix[i]), segment[i, : taken[i]]])
                 if self.best_ending is None or (score[i], -len(trajectory)) > (
                     self.best_ending[0],
                     -len(self.best_ending[1]),
@@ -436,7 +457,7 @@ class GoExplore:
         snapshots = dict(zip(sorted(set(winners)), envs.get_state(sorted(set(winners))),
                              strict=True))  # fmt: skip
         for position, i in zip(cell_of.tolist(), winners, strict=True):
-            archive.trajectory[position] = np.concatenate([prefix[i], segment[i, : taken[i]]])
+            archive.ways[position] = (prefix[i], segment[i, : taken[i]].copy())
             archive.snapshot[position] = snapshots[i]
         return positions[group]
 
