@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import dataclasses
 import pickle
 
 import gymnasium as gym
@@ -61,7 +60,7 @@ def test_snapshots_are_small_immutable_and_picklable():
     saved = env.get_state()
     assert isinstance(saved, Snapshot) and pickle.loads(pickle.dumps(saved)) == saved
     assert len(pickle.dumps(saved)) < 1_000
-    with pytest.raises(dataclasses.FrozenInstanceError):
+    with pytest.raises(AttributeError):  # immutable
         saved.score = 1.0
     assert copy.deepcopy(saved) == saved
 

@@ -304,7 +304,10 @@ def test_log_uniform_moments(low, ratio):
     _moments_match(LogUniform(low, low * ratio))
 
 
-@given(low=st.floats(0, 5), below=st.floats(0.1, 3), inner=st.floats(0.1, 3), above=st.floats(0, 3))
+# An outer piece is absent or at least 0.1 wide: a sliver of mass 1e-4 far from the rest (found
+# by hypothesis) holds a good part of the variance yet shows up in no sample of 4,000 draws.
+@given(low=st.floats(0, 5), below=st.floats(0.1, 3), inner=st.floats(0.1, 3),
+       above=st.one_of(st.just(0.0), st.floats(0.1, 3)))  # fmt: skip
 def test_outside_draws_only_beyond_the_inner_range(low, below, inner, above):
     dist = Outside(low, low + below, low + below + inner, low + below + inner + above)
     _moments_match(dist)
