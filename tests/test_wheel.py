@@ -8,6 +8,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+# One worker builds the wheel, once: two builds at a time in the source tree's build/ folder
+# collide (pytest-xdist would otherwise give this module's tests to both workers).
+pytestmark = pytest.mark.xdist_group("wheel")
 
 
 def _run(*cmd, cwd=None):
