@@ -137,8 +137,8 @@ def _bonus(name_or_class: Any) -> Callable[..., gym.Wrapper]:
 
 def make_env(env_id: str, env_config: Mapping[str, Any] | None = None) -> gym.Env:
     """Build ``env_id`` with the wrappers ``env_config`` asks for (the keys in the module's
-    docstring); ``env_config.worker_index`` (RLlib's ``EnvContext``; 0 for a plain dict) picks
-    the worker's seeds.
+    docstring); ``env_config.worker_index`` and ``vector_index`` (RLlib's ``EnvContext``; 0 for
+    a plain dict) pick the env's seeds.
 
     Raises:
         ValueError: an unknown key (the valid ones are named), an unknown bonus name, or
@@ -164,7 +164,10 @@ def make_env(env_id: str, env_config: Mapping[str, Any] | None = None) -> gym.En
         env = ShotBudget(env, **config["shot_budget"])
     if "observation_dtype" in config:
         env = gym.wrappers.DtypeObservation(env, np.dtype(config["observation_dtype"]))
-    vector_index = _BUILT[worker_index]
+    # RLlib's vector_index where it numbers a runner's envs, plus the number of envs this process
+    # built before for the worker (the new API stack gives every env of a runner index 0).
+    given = integer("vector_index", getattr(env_config, "vector_index", 0), minimum=0)
+    vector_index = given + _BUILT[worker_index]
     _BUILT[worker_index] += 1
     return WorkerSeeds(env, worker_index, vector_index, seed=config.get("seed"))
 
