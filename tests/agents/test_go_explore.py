@@ -3,8 +3,11 @@
 import gymnasium as gym
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import rlx_envs  # noqa: F401
+from rlx_envs.agents import go_explore
 from rlx_envs.agents.go_explore import FRAME_SIZE, GoExplore, OneEnv, replay, robustness
 from rlx_envs.rules.minimontezuma.checker import reachable_cells
 from rlx_envs.rules.minimontezuma.level import load_level
@@ -105,3 +108,41 @@ def test_go_explore_on_the_real_game_returns_through_ale_states():
     for action in archive.trajectory[position].tolist():
         _, _, _, _, info = env.step(action)
     assert info["cell"].tolist() == archive.cells[position].tolist()
+
+
+# -- the archive's parts ------------------------------------------------------------------------
+@settings(max_examples=20, deadline=None)
+@given(batches=st.lists(st.lists(st.integers(-(2**63), 2**63 - 1), max_size=12), max_size=12),
+       recent=st.integers(1, 6))  # fmt: skip
+def test_the_cell_index_finds_what_a_dict_finds(batches, recent):
+    index, known = go_explore._CellIndex(), {}
+    index.RECENT = recent  # merge the recent hashes into the main run often
+    for batch in batches:
+        for key in dict.fromkeys(batch):  # distinct within the batch, in order
+            if key not in known:
+                known[key] = len(known)
+                index.put(key, known[key])
+        wanted = np.array(batch + [7, -7], np.int64)
+        expected = [known.get(int(k), -1) for k in wanted]
+        assert index.find(wanted).tolist() == expected
+
+
+def test_cell_keys_tell_apart_every_cell_of_a_grid_and_repeat():
+    cells = np.array(np.meshgrid(*[np.arange(-3, 9)] * 4)).reshape(4, -1).T  # 20,736 cells
+    keys = go_explore.cell_keys(cells)
+    assert len(np.unique(keys)) == len(cells) and keys.dtype == np.int64
+    assert (go_explore.cell_keys(cells[::-1]) == keys[::-1]).all()
+    assert go_explore.cell_keys(np.zeros((0, 4), int)).shape == (0,)
+
+
+def test_a_cell_keeps_only_its_steps_and_its_trajectory_is_the_whole_way():
+    first = (None, np.array([1, 2], np.int16))
+    second = (first, np.array([3], np.int16))
+    assert go_explore._actions(None).tolist() == []
+    assert go_explore._actions(second).tolist() == [1, 2, 3]
+    archive = go_explore.Archive()
+    positions = archive.add_many(np.array([5, 9]), np.array([[0, 1], [2, 3]]), step=4)
+    assert positions.tolist() == [0, 1] and archive.found_at.tolist() == [4, 4]
+    archive.ways[1] = second
+    assert archive.trajectory[1].tolist() == [1, 2, 3] and len(archive.trajectory) == 2
+    assert archive.positions(np.array([9, 5, 6])).tolist() == [1, 0, -1]
