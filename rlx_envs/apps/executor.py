@@ -121,7 +121,7 @@ def run_jobs(
             if progress is not None:
                 progress(done, len(jobs))
 
-    if backend == "ray":
+    if backend == "ray" and jobs:  # (no jobs: no cluster to join)
         from rlx_envs.apps.cluster import outcomes
 
         running = outcomes(function, [(p[3], p[1]) for p in payloads], star=star,
