@@ -453,12 +453,11 @@ class GoExplore:
                                           self.steps)  # fmt: skip
         cell_of = positions[group[final]]
         archive.score[cell_of], archive.length[cell_of] = scores[final], lengths[final]
-        winners = offered[final].tolist()
-        snapshots = dict(zip(sorted(set(winners)), envs.get_state(sorted(set(winners))),
-                             strict=True))  # fmt: skip
-        for position, i in zip(cell_of.tolist(), winners, strict=True):
+        winners = offered[final].tolist()  # distinct envs: each offers one cell a step
+        snapshots = envs.get_state(winners)
+        for position, i, saved in zip(cell_of.tolist(), winners, snapshots, strict=True):
             archive.ways[position] = (prefix[i], segment[i, : taken[i]].copy())
-            archive.snapshot[position] = snapshots[i]
+            archive.snapshot[position] = saved
         return positions[group]
 
     def _record(self) -> dict:

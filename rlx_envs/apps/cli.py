@@ -168,7 +168,9 @@ def _sweep_options(parser) -> None:
     """--workers, --backend and --ray-address: how a sweep's jobs run (the one executor)."""
     parser.add_argument("--workers", type=int, default=2,
                         help="parallel processes (on Ray: jobs in flight; default 2)")  # fmt: skip
-    parser.add_argument("--backend", choices=["local", "ray"], default="local",
+    from rlx_envs.apps.executor import BACKENDS
+
+    parser.add_argument("--backend", choices=BACKENDS, default="local",
                         help="local processes (default) or a Ray cluster")  # fmt: skip
     parser.add_argument("--ray-address", default=None,
                         help="the Ray cluster to join (auto, host:port); default: start or join "

@@ -69,7 +69,10 @@ def of_state(state: rules.State, key: int, score: float, permutation: np.ndarray
     row: list[int] = []
     for name in rules.FIELDS:
         value = getattr(state, name)
-        row.extend(int(v) for v in value) if name in _LISTS else row.append(int(value))
+        if name in _LISTS:
+            row.extend(int(v) for v in value)
+        else:
+            row.append(int(value))
     fields = np.array(row, np.int64).tobytes()
     return Snapshot(fields, int(key), float(score), bytes(np.asarray(permutation, np.uint8)))
 
