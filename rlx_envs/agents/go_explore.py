@@ -15,7 +15,8 @@ level. Phase 1, as here:
 
 The envs are a batch (the numpy :class:`~rlx_envs.envs.minimontezuma.vector.MiniMontezumaVectorEnv`,
 or :class:`OneEnv` around a single env): each env runs its own return-explore cycle, and the
-envs due for a return are restored to their selected cells in one ``set_state`` call. Cells are
+envs due for a return are restored to their selected cells in one call (``set_states`` with a
+table of the archive's snapshots where the batch has it, else ``set_state``). Cells are
 ``info["cell"]`` (domain knowledge: MiniMontezuma's room, position, keys and opened doors; the
 real game's level, room, coarse position and inventory) or, with ``cell="frame"``, the frame
 downscaled to ``FRAME_SIZE`` with ``FRAME_LEVELS`` grey levels (the paper's domain-agnostic
@@ -51,6 +52,7 @@ Numpy only; all draws come from the agent's generator, seeded by ``seed``.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 import numpy as np
@@ -96,57 +98,26 @@ def cell_keys(cells: np.ndarray) -> np.ndarray:
 
 
 class _CellIndex:
-    """Cell hash -> archive position: the hashes kept sorted and searched for a whole batch at
-    once (a Python dict costs a microsecond a key, more than a step of the env). New hashes go
-    to a small sorted run of recent ones, merged into the main run when it grows past
-    ``RECENT`` (so that a step's new cells do not copy the whole index)."""
-
-    RECENT = 2048
+    """Cell hash -> archive position, looked up for a whole batch at once: a dict read through
+    one ``map`` (about 0.1 us a key; a sorted array searched with ``np.searchsorted`` was
+    slower once the new hashes of every step had to be merged into it)."""
 
     def __init__(self) -> None:
-        self.keys, self.values = np.zeros(0, np.int64), np.zeros(0, np.int64)  # sorted
-        self.recent_keys, self.recent_values = np.zeros(0, np.int64), np.zeros(0, np.int64)
-        self._new_keys: list[int] = []
-        self._new_values: list[int] = []
+        self._positions: dict[int, int] = {}
 
     def put(self, key: int, value: int) -> None:
         """Add a hash that is not in the index (the archive adds each cell once)."""
-        self._new_keys.append(key)
-        self._new_values.append(value)
+        self._positions[key] = value
 
-    @staticmethod
-    def _insert(keys, values, new_keys, new_values):
-        order = np.argsort(new_keys)
-        at = np.searchsorted(keys, new_keys[order])
-        return np.insert(keys, at, new_keys[order]), np.insert(values, at, new_values[order])
-
-    def _merge(self) -> None:
-        self.recent_keys, self.recent_values = self._insert(
-            self.recent_keys, self.recent_values, np.array(self._new_keys, np.int64),
-            np.array(self._new_values, np.int64))  # fmt: skip
-        self._new_keys.clear()
-        self._new_values.clear()
-        if len(self.recent_keys) > self.RECENT:
-            self.keys, self.values = self._insert(self.keys, self.values, self.recent_keys,
-                                                  self.recent_values)  # fmt: skip
-            self.recent_keys, self.recent_values = np.zeros(0, np.int64), np.zeros(0, np.int64)
-
-    @staticmethod
-    def _search(keys, values, wanted) -> np.ndarray:
-        if not len(keys):
-            return np.full(len(wanted), -1, np.int64)
-        at = np.minimum(np.searchsorted(keys, wanted), len(keys) - 1)
-        return np.where(keys[at] == wanted, values[at], -1)
+    def put_many(self, keys: np.ndarray, values: np.ndarray) -> None:
+        """Add distinct hashes that are not in the index."""
+        self._positions.update(zip(keys.tolist(), values.tolist(), strict=True))
 
     def find(self, keys: np.ndarray) -> np.ndarray:
         """The position of each hash, -1 where absent."""
-        if self._new_keys:
-            self._merge()
         keys = np.asarray(keys, np.int64)
-        found = self._search(self.keys, self.values, keys)
-        if len(self.recent_keys):
-            found = np.maximum(found, self._search(self.recent_keys, self.recent_values, keys))
-        return found
+        found = map(self._positions.get, keys.tolist(), itertools.repeat(-1))
+        return np.fromiter(found, np.int64, len(keys))
 
 
 def _actions(way) -> np.ndarray:
@@ -172,6 +143,66 @@ class _Trajectories:
         return _actions(self._ways[position])
 
 
+class _SnapshotList:
+    """An archive's snapshots as a list (envs with ``get_state``/``set_state`` only: a single
+    env seen as a batch, the real game)."""
+
+    def __init__(self) -> None:
+        self.items: list = []
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, position: int):
+        return self.items[position]
+
+    def grow(self, count: int) -> None:
+        self.items.extend([None] * count)
+
+    def save(self, envs, positions: list[int], env_ids: list[int]) -> None:
+        """Read envs ``env_ids``' snapshots into cells ``positions``, in one call."""
+        for position, saved in zip(positions, envs.get_state(env_ids), strict=True):
+            self.items[position] = saved
+
+    def restore(self, envs, positions: list[int], env_ids: np.ndarray) -> None:
+        """Restore envs ``env_ids`` to cells ``positions``, in one call."""
+        envs.set_state([self.items[p] for p in positions], env_ids)
+
+
+class _SnapshotTable:
+    """An archive's snapshots as one table grown by doubling (envs with ``get_states``/
+    ``set_states``, MiniMontezuma's batches): a return restores its rows in one array read,
+    no snapshot object made. ``store[position]`` is still a :class:`Snapshot`."""
+
+    def __init__(self) -> None:
+        self.table = None
+        self.size = 0
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, position: int):
+        if not 0 <= position < self.size:
+            raise IndexError(position)
+        return self.table[position]
+
+    def grow(self, count: int) -> None:
+        self.size += count
+        if self.table is not None and self.size > len(self.table):
+            bigger = type(self.table).empty(2 * self.size, self.table.permutations.shape[1])
+            bigger[: len(self.table)] = self.table
+            self.table = bigger
+
+    def save(self, envs, positions: list[int], env_ids: list[int]) -> None:
+        saved = envs.get_states(env_ids)
+        if self.table is None:
+            self.table = type(saved).empty(max(64, 2 * self.size), saved.permutations.shape[1])
+        self.table[positions] = saved
+
+    def restore(self, envs, positions: list[int], env_ids: np.ndarray) -> None:
+        envs.set_states(self.table[positions], env_ids)
+
+
 class Archive:
     """The cells found: per cell its key row, best score and trajectory, snapshot and counts.
 
@@ -184,12 +215,14 @@ class Archive:
                 "chosen_since_new": np.int64, "seen": np.int64, "found_at": np.int64,
                 "weight": np.float64}  # fmt: skip
 
-    def __init__(self) -> None:
+    def __init__(self, tables: bool = False) -> None:
         self.index = _CellIndex()  # cell hash -> position
         self.cells: list[np.ndarray] = []
         self.ways: list = []  # per cell: None (the start) or (way explored from, int16 actions)
         self.trajectory = _Trajectories(self.ways)  # each cell's actions, as one array
-        self.snapshot: list = []
+        #: Each cell's snapshot (``snapshot[position]``): one table when ``tables`` (the envs
+        #: have ``get_states``/``set_states``), else a list.
+        self.snapshot = _SnapshotTable() if tables else _SnapshotList()
         self._size = 0
         for name, dtype in self._NUMBERS.items():
             setattr(self, "_" + name, np.zeros(64, dtype))
@@ -223,11 +256,10 @@ class Archive:
                 column = getattr(self, "_" + name)
                 setattr(self, "_" + name, np.concatenate([column, np.zeros_like(column)]))
         positions = np.arange(first, first + count)
-        for key, position in zip(keys.tolist(), positions.tolist(), strict=True):
-            self.index.put(key, position)
+        self.index.put_many(np.asarray(keys), positions)
         self.cells.extend(np.asarray(cells))
         self.ways.extend([None] * count)
-        self.snapshot.extend([None] * count)
+        self.snapshot.grow(count)
         self._size += count
         self._found_at[positions] = step
         self._weight[positions] = 3 * (1.0 / np.sqrt(EPS1) + EPS2)  # all three counts 0
@@ -239,7 +271,9 @@ class Archive:
 
     def reweigh(self, positions: np.ndarray) -> None:
         """Recompute the selection weights of ``positions`` from their counts (see the module
-        docstring); :attr:`weight` holds every cell's."""
+        docstring); :attr:`weight` holds every cell's. A weight is a function of its cell's
+        counts alone, so the cells whose counts changed can be reweighed together, once,
+        before the next :meth:`choose`."""
         weight = 3 * EPS2 + 1.0 / np.sqrt(self._chosen[positions] + EPS1)
         weight += 1.0 / np.sqrt(self._chosen_since_new[positions] + EPS1)
         weight += 1.0 / np.sqrt(self._seen[positions] + EPS1)
@@ -327,11 +361,11 @@ class GoExplore:
         rng = np.random.default_rng(self.seed)
         n, actions_n = envs.num_envs, int(envs.single_action_space.n)
         obs, infos = envs.reset(seed=seed)
-        archive = self.archive = Archive()
+        archive = self.archive = Archive(tables=hasattr(envs, "get_states"))
         start = self.cells_of(obs, infos)[:1]
         first = archive.add(int(cell_keys(start)[0]), start[0], 0)
         archive.record(first, 0.0, 0)
-        archive.snapshot[first] = envs.get_state([0])[0]  # its way: None, no step
+        archive.snapshot.save(envs, [first], [0])  # its way: None, no step
         self.best_ending: tuple[float, np.ndarray] | None = None
         self.first_ending_step: int | None = None  # env steps spent when an ending was first met
         self.history: list[dict] = []
@@ -347,6 +381,8 @@ class GoExplore:
         improved = np.zeros(n, bool)
         due = np.ones(n, bool)
         last_cells = _LastCells(n, start.shape[1])
+        recounted: list[np.ndarray] = []  # cells whose counts changed since the last reweigh
+        every_env = np.arange(n)
         next_record = 0
         while self.steps < budget:
             if due.any():  # return: choose cells and restore them, all at once
@@ -355,15 +391,18 @@ class GoExplore:
                 since = archive.chosen_since_new
                 np.add.at(since, base[ended_from][~improved[ended_from]], 1)
                 since[base[ended_from][improved[ended_from]]] = 0
-                archive.reweigh(base[ended_from])
+                recounted.append(base[ended_from])
+                archive.reweigh(np.concatenate(recounted))  # every count changed since the last
+                recounted.clear()
                 chosen = archive.choose(rng, len(envs_due))
                 if not self.returns:  # the ablation: always back to the start
                     chosen = np.zeros_like(chosen)
                 np.add.at(archive.chosen, chosen, 1)
-                archive.reweigh(chosen)
-                envs.set_state([archive.snapshot[c] for c in chosen.tolist()], envs_due)
+                recounted.append(chosen)
+                chosen_list = chosen.tolist()
+                archive.snapshot.restore(envs, chosen_list, envs_due)
                 base[envs_due] = chosen
-                for i, c in zip(envs_due.tolist(), chosen.tolist(), strict=True):
+                for i, c in zip(envs_due.tolist(), chosen_list, strict=True):
                     prefix[i] = archive.ways[c]
                 score[envs_due] = archive.score[chosen]
                 prefix_length[envs_due] = archive.length[chosen]
@@ -373,7 +412,7 @@ class GoExplore:
             change = rng.random(n) >= self.repeat
             last = np.where(change, rng.integers(actions_n, size=n), last)
             obs, rewards, terminated, truncated, infos = envs.step(last)
-            segment[np.arange(n), taken] = last
+            segment[every_env, taken] = last
             taken += 1
             score += rewards
             self.steps += n
@@ -384,8 +423,9 @@ class GoExplore:
             alive = np.flatnonzero(~(terminated | truncated | lost))
             keys, positions = last_cells.look_up(archive, cells, alive)
             known = positions >= 0
-            np.add.at(archive.seen, positions[known], 1)
-            archive.reweigh(positions[known])
+            seen = positions[known]
+            np.add.at(archive.seen, seen, 1)
+            recounted.append(seen)
             at = np.where(known, positions, 0)
             length = prefix_length[alive] + taken[alive]
             gain = score[alive] - archive.score[at]
@@ -411,6 +451,8 @@ class GoExplore:
                 if on_record is not None:
                     on_record(self.history[-1])
                 next_record += RECORD_EVERY
+        if recounted:
+            archive.reweigh(np.concatenate(recounted))
         return archive
 
     def _offer(self, archive, keys, known, offered, cells, score, lengths, prefix, segment, taken,
@@ -425,15 +467,25 @@ class GoExplore:
         offer at a time. Every env that won is marked ``improved``; the last winner of a cell
         gives it its score, trajectory and snapshot.
         """
-        _, first, group, counts = np.unique(keys, return_index=True, return_inverse=True,
-                                            return_counts=True)  # fmt: skip
+        group_of: dict[int, int] = {}  # cell hash -> its group, numbered in offer order
+        first: list[int] = []  # each group's first offer
+        members: dict[int, list[int]] = {}  # the offers of a cell offered more than once
+        group = []
+        for j, key in enumerate(keys.tolist()):  # a few dozen offers a step
+            g = group_of.setdefault(key, len(first))
+            if g == len(first):
+                first.append(j)
+            elif g in members:
+                members[g].append(j)
+            else:
+                members[g] = [first[g], j]
+            group.append(g)
         scores = score[offered]
         wins = np.ones(len(keys), bool)
-        for g in np.flatnonzero(counts > 1).tolist():  # a cell several envs reached at once
-            members = np.flatnonzero(group == g).tolist()
-            at = known[members[0]]
+        for offers in members.values():  # a cell several envs reached at once
+            at = known[offers[0]]
             best = None if at < 0 else (archive.score[at], archive.length[at])
-            for j in members:
+            for j in offers:
                 if (
                     best is None
                     or scores[j] > best[0]
@@ -444,20 +496,22 @@ class GoExplore:
                     wins[j] = False
         won = np.flatnonzero(wins)
         improved[offered[won]] = True
-        _, last = np.unique(group[won][::-1], return_index=True)
-        final = won[::-1][last]  # each cell's last winning offer, one per cell
+        won_list = won.tolist()
+        last_win = dict(zip([group[j] for j in won_list], won_list, strict=True))
+        final = np.fromiter(last_win.values(), np.int64, len(last_win))  # one per cell
+        group, first = np.array(group, np.int64), np.array(first, np.int64)
         positions = known[first]  # per cell (-1: new); new cells get positions in offer order
-        new = np.flatnonzero(positions < 0)
-        new = new[np.argsort(first[new])]
-        positions[new] = archive.add_many(keys[first[new]], cells[offered[first[new]]],
-                                          self.steps)  # fmt: skip
+        new = first[positions < 0]
+        positions[positions < 0] = archive.add_many(keys[new], cells[offered[new]], self.steps)
         cell_of = positions[group[final]]
         archive.score[cell_of], archive.length[cell_of] = scores[final], lengths[final]
         winners = offered[final].tolist()  # distinct envs: each offers one cell a step
-        snapshots = envs.get_state(winners)
-        for position, i, saved in zip(cell_of.tolist(), winners, snapshots, strict=True):
-            archive.ways[position] = (prefix[i], segment[i, : taken[i]].copy())
-            archive.snapshot[position] = saved
+        cell_of = cell_of.tolist()
+        archive.snapshot.save(envs, cell_of, winners)
+        steps = segment[winners]  # one copy; each way keeps a view of its row
+        for row, (position, i, count) in enumerate(zip(cell_of, winners, taken[winners].tolist(),
+                                                       strict=True)):  # fmt: skip
+            archive.ways[position] = (prefix[i], steps[row, :count])
         return positions[group]
 
     def _record(self) -> dict:

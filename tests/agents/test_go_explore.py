@@ -112,11 +112,9 @@ def test_go_explore_on_the_real_game_returns_through_ale_states():
 
 # -- the archive's parts ------------------------------------------------------------------------
 @settings(max_examples=20, deadline=None)
-@given(batches=st.lists(st.lists(st.integers(-(2**63), 2**63 - 1), max_size=12), max_size=12),
-       recent=st.integers(1, 6))  # fmt: skip
-def test_the_cell_index_finds_what_a_dict_finds(batches, recent):
+@given(batches=st.lists(st.lists(st.integers(-(2**63), 2**63 - 1), max_size=12), max_size=12))
+def test_the_cell_index_finds_each_hash_put_and_minus_one_for_the_rest(batches):
     index, known = go_explore._CellIndex(), {}
-    index.RECENT = recent  # merge the recent hashes into the main run often
     for batch in batches:
         for key in dict.fromkeys(batch):  # distinct within the batch, in order
             if key not in known:
@@ -146,3 +144,31 @@ def test_a_cell_keeps_only_its_steps_and_its_trajectory_is_the_whole_way():
     archive.ways[1] = second
     assert archive.trajectory[1].tolist() == [1, 2, 3] and len(archive.trajectory) == 2
     assert archive.positions(np.array([9, 5, 6])).tolist() == [1, 0, -1]
+
+
+class _TuplesOnly:
+    """A batch that offers only ``get_state``/``set_state`` (as a single env or the real game
+    does): Go-Explore keeps its snapshots in a list."""
+
+    def __init__(self, envs):
+        self.envs = envs
+        self.num_envs, self.single_action_space = envs.num_envs, envs.single_action_space
+        self.reset, self.step = envs.reset, envs.step
+        self.get_state, self.set_state = envs.get_state, envs.set_state
+
+
+def test_snapshots_kept_as_one_table_or_as_a_list_give_the_same_archive():
+    runs = []
+    for wrap in (lambda envs: envs, _TuplesOnly):
+        agent = GoExplore(seed=5)
+        archive = agent.run(wrap(_envs("rlx/MiniMontezumaKeys-v0", n=8)), budget=4_000, seed=1)
+        runs.append((archive, agent.history))
+    (table, history), (listed, listed_history) = runs
+    assert type(table.snapshot).__name__ == "_SnapshotTable"
+    assert type(listed.snapshot).__name__ == "_SnapshotList"
+    assert history == listed_history and len(table) == len(listed) > 20
+    assert [table.snapshot[p] for p in range(len(table))] == listed.snapshot.items
+    assert table.weight.tolist() == listed.weight.tolist()
+    assert all((table.trajectory[p] == listed.trajectory[p]).all() for p in range(len(table)))
+    with pytest.raises(IndexError):
+        table.snapshot[len(table)]

@@ -66,3 +66,31 @@ def test_perf_physics_section(capsys):
     assert main(["perf", "--only", "physics", "--steps", "400"]) == 0
     out = capsys.readouterr().out
     assert "rlx/HopperRandom-v0 vs Hopper-v5" in out and "XML compile" in out
+
+
+def test_perf_jax_table_reports_medians_of_alternating_rounds(monkeypatch, capsys):
+    """The JAX section's arithmetic, on known rates (no timing): ram rows are the medians of
+    the rounds, ratios the medians of each round's own ratio; the numpy anchor runs the JAX
+    rollout's length for ram."""
+    pytest.importorskip("jax")
+    from rlx_envs.apps.perf import jax as perf_jax
+
+    jax_rates = iter([100.0, 300.0, 200.0, 50.0])  # three ram rounds, one pixels round
+    numpy_rates = iter([50.0, 100.0, 100.0, 25.0])
+    navix_rates = iter([10.0, 30.0, 40.0])
+    numpy_steps = []
+
+    def numpy_rate(env_id, num_envs, mode, steps):
+        numpy_steps.append((mode, steps))
+        return next(numpy_rates)
+
+    monkeypatch.setattr(perf_jax, "SIZES", (64,))
+    monkeypatch.setattr(perf_jax, "jax_steps_per_second", lambda mode, n: (next(jax_rates), 1.5))
+    monkeypatch.setattr(perf_jax, "batched_steps_per_second", numpy_rate)
+    monkeypatch.setattr(perf_jax, "navix_steps_per_second", lambda n: next(navix_rates))
+    perf_jax.jax_table()
+    rows = [line for line in capsys.readouterr().out.splitlines() if line.startswith("| 64 ")]
+    # ram: median 200, numpy median 100, ratios 2, 3, 2 -> 2.0x; NAVIX 30, ratios 10, 10, 5 -> 10.
+    assert rows[0] == "| 64 | ram | 200 | 1.5 | 100 | 2.0x | 30 | 10.0x |"
+    assert rows[1] == "| 64 | pixels | 50 | 1.5 | 25 | 2.0x | - | - |"
+    assert numpy_steps == [("ram", perf_jax.ROLLOUT)] * 3 + [("pixels", perf_jax.ROLLOUT)]

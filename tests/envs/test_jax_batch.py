@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rlx_envs  # noqa: F401  (registers the envs)
+from rlx_envs.envs.minimontezuma.snapshot import Snapshots
 from rlx_envs.rules.minimontezuma.level import shipped_levels
 
 # JAX is imported by the tests themselves, not at collection: once its threads run, the job
@@ -167,12 +168,19 @@ def test_jax_snapshots_equal_numpy_snapshots_and_restore_across(case):
         numpy_envs.step(actions), jax_envs.step(actions)
     saved = jax_envs.get_state(envs=[3, 1])
     assert saved == numpy_envs.get_state(envs=[3, 1])
+    assert jax_envs.get_states([3, 1]).as_tuple() == saved  # the table, as the numpy batch's
     plan = [rng.integers(0, 8, NUM_ENVS) for _ in range(15)]
     expected = [numpy_envs.step(a)[0] for a in plan]
-    jax_envs.reset(seed=5)
-    jax_envs.set_state(saved, envs=[3, 1])
-    got = [jax_envs.step(a)[0] for a in plan]
-    for a, b in zip(expected, got, strict=True):
-        _assert_same(a[[3, 1]] if not isinstance(a, dict) else {k: v[[3, 1]] for k, v in a.items()},
-                     b[[3, 1]] if not isinstance(b, dict) else {k: v[[3, 1]] for k, v in b.items()},
-                     "restored envs")  # fmt: skip
+    for restore in ("set_state", "set_states"):  # from snapshots, then from their table
+        jax_envs.reset(seed=5)
+        if restore == "set_state":
+            jax_envs.set_state(saved, envs=[3, 1])
+        else:
+            jax_envs.set_states(Snapshots.of(saved), envs=[3, 1])
+        assert jax_envs.get_state(envs=[3, 1]) == saved
+        got = [jax_envs.step(a)[0] for a in plan]
+        for a, b in zip(expected, got, strict=True):
+            _assert_same(
+                a[[3, 1]] if not isinstance(a, dict) else {k: v[[3, 1]] for k, v in a.items()},
+                b[[3, 1]] if not isinstance(b, dict) else {k: v[[3, 1]] for k, v in b.items()},
+                f"envs restored by {restore}")  # fmt: skip

@@ -12,6 +12,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import rlx_envs  # noqa: F401  (registers the envs)
+from rlx_envs.envs.minimontezuma import snapshot
 from rlx_envs.envs.minimontezuma.snapshot import Snapshot
 
 IDS = ["rlx/MiniMontezuma-v0", "rlx/MiniMontezumaFirstRoom-v0", "rlx/MiniMontezumaHazards-v0",
@@ -119,3 +120,47 @@ def test_bad_snapshots_and_indices_are_refused():
         envs.get_state(envs=[0, 2])
     with pytest.raises(ValueError, match="needs 2 Snapshot"):
         envs.set_state(envs.get_state(envs=[0]), envs=[0, 1])
+
+
+@settings(max_examples=8, deadline=None)
+@given(env_id=st.sampled_from(IDS), seed=st.integers(0, 2**31 - 1), before=actions,
+       rows=st.permutations([0, 1, 2, 3]))  # fmt: skip
+def test_a_table_of_snapshots_is_the_snapshots_a_row_each(env_id, seed, before, rows):
+    envs = gym.make_vec(env_id, num_envs=4, vectorization_mode="vector_entry_point")
+    envs.reset(seed=seed)
+    for a in before:
+        envs.step(np.full(4, a))
+    table = envs.get_states(rows[:3])
+    assert len(table) == 3 and table.fields.shape == (3, snapshot.WIDTH)
+    assert table.as_tuple() == envs.get_state(rows[:3])
+    assert [table[k] for k in range(3)] == list(envs.get_state(rows[:3]))
+    assert snapshot.Snapshots.of(table.as_tuple()).as_tuple() == table.as_tuple()
+    # Restoring the table and restoring its snapshots leave two batches in the same games.
+    by_table = gym.make_vec(env_id, num_envs=4, vectorization_mode="vector_entry_point")
+    by_tuple = gym.make_vec(env_id, num_envs=4, vectorization_mode="vector_entry_point")
+    for other in (by_table, by_tuple):
+        other.reset(seed=seed + 1)
+    by_table.set_states(table[[2, 0, 1]], envs=[1, 3, 0])
+    by_tuple.set_state([table[2], table[0], table[1]], envs=[1, 3, 0])
+    assert by_table.get_state() == by_tuple.get_state()
+    np.testing.assert_array_equal(by_table.observation(), by_tuple.observation())
+    step = np.array([2, 5, 1, 3])
+    for x, y in zip(by_table.step(step), by_tuple.step(step), strict=True):
+        if isinstance(x, dict):
+            np.testing.assert_array_equal(x["cell"], y["cell"])
+        else:
+            np.testing.assert_array_equal(x, y)
+
+
+def test_bad_tables_are_refused_with_the_alternative_named():
+    envs = gym.make_vec("rlx/MiniMontezumaFirstRoom-v0", num_envs=2,
+                        vectorization_mode="vector_entry_point")  # fmt: skip
+    with pytest.raises(gym.error.ResetNeeded):
+        envs.get_states()
+    envs.reset(seed=0)
+    with pytest.raises(TypeError, match="Snapshots table from get_states.*set_state\\(\\)"):
+        envs.set_states(envs.get_state(), envs=[0, 1])
+    with pytest.raises(ValueError, match="needs 2 rows"):
+        envs.set_states(envs.get_states([0]), envs=[0, 1])
+    with pytest.raises(ValueError, match="distinct indices"):
+        envs.set_states(envs.get_states(), envs=[1, 1])

@@ -12,6 +12,7 @@ import platform
 import gymnasium as gym
 import numpy as np
 
+from rlx_envs.analysis.provenance import cpu
 from rlx_envs.apps.perf.agents import agents_table, go_explore_table
 from rlx_envs.apps.perf.batched import batched_table
 from rlx_envs.apps.perf.bonus import bonus_tables
@@ -29,7 +30,7 @@ SECTIONS = ("grid", "batched", "physics", "bonus", "visual", "agents", "explore"
 def main(args) -> int:
     """Print the tables of the chosen sections (all by default)."""
     steps = args.steps
-    print(f"machine: {platform.machine()}, {platform.processor() or 'unknown cpu'}, "
+    print(f"machine: {platform.machine()}, {cpu()}, "
           f"python {platform.python_version()}, numpy {np.__version__}")  # fmt: skip
     import pygame
 

@@ -9,17 +9,30 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
+
 from rlx_envs.apps.perf.batched import batched_steps_per_second
 
 #: Batch sizes (pixels up to 4,096: 16,384 frames are 630 MB per step).
 SIZES = (1, 64, 1024, 4096, 16384)
+#: Added on an accelerator: the size of the GPU target (100M steps/s with ram).
+ACCELERATOR_SIZES = (65_536,)
 ROLLOUT = 128
+#: Alternating rounds of the ram rows (medians reported).
+ROUNDS = 3
+
+
+def _read(reward, obs):
+    """What a rollout step returns: every reward and observation byte read (so that XLA computes
+    them all), the same reduction for MiniMontezuma and for NAVIX."""
+    import jax.numpy as jnp
+
+    return reward.sum() + obs.astype(jnp.float32).sum()
 
 
 def _rollout(env, params, num_envs: int, steps: int):
     """A jitted function: ``steps`` random-action steps of ``num_envs`` envs from a key."""
     import jax
-    import jax.numpy as jnp
 
     step = jax.vmap(env.step, in_axes=(None, 0, 0, None))
 
@@ -28,8 +41,7 @@ def _rollout(env, params, num_envs: int, steps: int):
         key, draw = jax.random.split(key)
         actions = jax.random.randint(draw, (num_envs,), 0, env.num_actions)
         obs, state, reward, terminated, truncated, info = step(draw, state, actions, params)
-        # Every observation byte is read, so that XLA cannot skip computing any of them.
-        return (key, state), reward.sum() + obs.astype(jnp.float32).sum()
+        return (key, state), _read(reward, obs)
 
     def run(key):
         keys = jax.random.split(key, num_envs)
@@ -67,7 +79,8 @@ def jax_steps_per_second(obs_mode: str, num_envs: int, steps: int = ROLLOUT,
 
 
 def navix_steps_per_second(num_envs: int, steps: int = ROLLOUT) -> float | None:
-    """NAVIX DoorKey-8x8 steps/s under jit + vmap + scan (None if navix is absent)."""
+    """NAVIX DoorKey-8x8 steps/s under jit + vmap + scan, its rewards and observations read as
+    MiniMontezuma's are (None if navix is absent)."""
     try:
         import jax
         import navix as nx
@@ -81,17 +94,29 @@ def navix_steps_per_second(num_envs: int, steps: int = ROLLOUT) -> float | None:
 
         def body(timestep, key):
             actions = jax.random.randint(key, (num_envs,), 0, env.action_space.n)
-            return jax.vmap(env.step)(timestep, actions), ()
+            timestep = jax.vmap(env.step)(timestep, actions)
+            return timestep, _read(timestep.reward, timestep.observation)
 
-        timestep, _ = jax.lax.scan(body, timestep, jax.random.split(key, steps))
-        return timestep.reward.sum()
+        timestep, read = jax.lax.scan(body, timestep, jax.random.split(key, steps))
+        return read.sum()
 
     _, seconds = _timed(jax.jit(run), jax.random.key(0))
     return num_envs * steps / seconds
 
 
+def _numpy_steps(mode: str, num_envs: int) -> int:
+    """Batch steps of the numpy anchor: the JAX rollout's own length from reset for ``ram``
+    (both then play the same stretch of their episodes); pixel frames of a large batch are
+    slow enough that fewer steps give a steady figure."""
+    return ROLLOUT if mode == "ram" else max(8, min(ROLLOUT, 65_536 // num_envs))
+
+
 def jax_table(env_id: str = "rlx/MiniMontezuma-v0") -> None:
-    """Print the JAX batch's rates by batch size, with the numpy batch and NAVIX anchors."""
+    """Print the JAX batch's rates by batch size, with the numpy batch and NAVIX anchors.
+
+    ``ram`` rows are the medians of ``ROUNDS`` rounds that alternate the JAX batch, the numpy
+    batch and NAVIX (the ratios are the medians of each round's own ratio: a machine whose speed
+    drifts moves all three together); ``pixels`` rows are one round."""
     try:
         import jax
     except ImportError:
@@ -99,17 +124,28 @@ def jax_table(env_id: str = "rlx/MiniMontezuma-v0") -> None:
         return
     platform = jax.devices()[0].platform
     print(f"\nrlx/MiniMontezuma-v0 on JAX {jax.__version__} ({platform}), lax.scan of {ROLLOUT} "
-          "steps, random actions, observations and autoreset included")  # fmt: skip
+          "steps, random actions, observations and autoreset included; numpy batch over the same "
+          f"{ROLLOUT} steps from reset (ram); ram rows: medians of {ROUNDS} alternating "
+          "rounds")  # fmt: skip
     print("| num_envs | obs | JAX steps/s | compile (s) | numpy batch steps/s | JAX / numpy "
           "| NAVIX DoorKey-8x8 | JAX / NAVIX |")  # fmt: skip
     print("|---:|---|---:|---:|---:|---:|---:|---:|")
-    for num_envs in SIZES:
-        navix = navix_steps_per_second(num_envs)
+    for num_envs in SIZES + (ACCELERATOR_SIZES if platform != "cpu" else ()):
         for mode in ("ram", "pixels") if num_envs <= 4096 else ("ram",):
-            rate, compile_s = jax_steps_per_second(mode, num_envs)
-            steps = max(2, 20_000 // num_envs) if mode == "ram" else max(2, 2_000 // num_envs)
-            numpy_rate = batched_steps_per_second(env_id, num_envs, mode, steps)
-            navix_text = "-" if navix is None else f"{navix:,.0f}"
-            vs_navix = "-" if navix is None else f"{rate / navix:.1f}x"
-            print(f"| {num_envs} | {mode} | {rate:,.0f} | {compile_s:.1f} | {numpy_rate:,.0f} | "
-                  f"{rate / numpy_rate:.1f}x | {navix_text} | {vs_navix} |")  # fmt: skip
+            rounds = ROUNDS if mode == "ram" else 1
+            rates, compiles, numpy_rates, navix_rates = [], [], [], []
+            for _ in range(rounds):
+                rate, compile_s = jax_steps_per_second(mode, num_envs)
+                rates.append(rate)
+                compiles.append(compile_s)
+                steps = _numpy_steps(mode, num_envs)
+                numpy_rates.append(batched_steps_per_second(env_id, num_envs, mode, steps))
+                navix_rates.append(navix_steps_per_second(num_envs) if mode == "ram" else None)
+            rate, numpy_rate = float(np.median(rates)), float(np.median(numpy_rates))
+            vs_numpy = np.median(np.divide(rates, numpy_rates))
+            navix_text = vs_navix = "-"
+            if navix_rates[0] is not None:
+                navix_text = f"{np.median(navix_rates):,.0f}"
+                vs_navix = f"{np.median(np.divide(rates, navix_rates)):.1f}x"
+            print(f"| {num_envs} | {mode} | {rate:,.0f} | {compiles[0]:.1f} | {numpy_rate:,.0f} | "
+                  f"{vs_numpy:.1f}x | {navix_text} | {vs_navix} |")  # fmt: skip

@@ -121,20 +121,18 @@ class MiniMontezumaJaxVectorEnv(VectorEnv):
     def get_state(self, envs=None) -> tuple[snapshot.Snapshot, ...]:
         """Snapshots of envs ``envs`` (default all): the numpy batch's kind, so that either
         batch (or the single env) restores them."""
+        return self.get_states(envs).as_tuple()
+
+    def get_states(self, envs=None) -> snapshot.Snapshots:
+        """The snapshots of envs ``envs`` as one table, as the numpy batch's ``get_states``."""
         if self._state is None:
             raise gym.error.ResetNeeded("call reset() before get_state()")
         envs = snapshot.env_indices(envs, self.num_envs)
         host = _host_state(self._state)
         identity = np.arange(T.NUM_CODES, dtype=np.uint8)
-        rooms = self.env.level.num_rooms
-        return snapshot.of_batch_envs(
-            host,
-            envs,
-            rooms,
-            np.asarray(host.key)[envs].tolist(),
-            self._score[envs].tolist(),
-            identity,
-        )
+        keys = np.asarray(host.key).astype(np.int64)[envs]
+        return snapshot.of_batch_envs(host, envs, self.env.level.num_rooms, keys,
+                                      self._score[envs], identity)  # fmt: skip
 
     def set_state(self, saved, envs=None) -> None:
         """Restore envs ``envs`` (default all) from ``saved`` snapshots in one call; read the
@@ -143,11 +141,21 @@ class MiniMontezumaJaxVectorEnv(VectorEnv):
             raise gym.error.ResetNeeded("call reset() before set_state()")
         envs = snapshot.env_indices(envs, self.num_envs)
         saved = snapshot.check_snapshots(saved, len(envs))
+        self._restore(snapshot.Snapshots.of(saved), envs)
+
+    def set_states(self, snapshots: snapshot.Snapshots, envs=None) -> None:
+        """:meth:`set_state` from a table of :meth:`get_states`, a row per env of ``envs``."""
+        if self._state is None:
+            raise gym.error.ResetNeeded("call reset() before set_state()")
+        envs = snapshot.env_indices(envs, self.num_envs)
+        self._restore(snapshot.check_table(snapshots, len(envs)), envs)
+
+    def _restore(self, table: snapshot.Snapshots, envs: np.ndarray) -> None:
         host = _host_state(self._state)
         levels = self.env.num_levels
-        slots = [0 if levels is None else s.key % levels for s in saved]
-        snapshot.write_batch_envs(host, envs, saved, slots, self.env.level.num_rooms)
-        self._score[envs] = [s.score for s in saved]
+        slots = np.zeros(len(envs), np.int64) if levels is None else table.keys % levels
+        snapshot.write_batch_envs(host, envs, table, slots, self.env.level.num_rooms)
+        self._score[envs] = table.scores
         self._state = _device_state(host)
         pending = np.asarray(self._pending).copy()
         pending[envs] = False

@@ -28,6 +28,7 @@ from typing import NamedTuple
 import numpy as np
 
 from rlx_envs.rules.minimontezuma import rules
+from rlx_envs.rules.minimontezuma.tiles import NUM_CODES
 
 _LISTS = ("skull_x", "skull_dir")
 #: The columns of a snapshot's row: one per field of :data:`rules.FIELDS`, ``SKULLS_PER_ROOM``
@@ -77,49 +78,113 @@ def of_state(state: rules.State, key: int, score: float, permutation: np.ndarray
     return Snapshot(fields, int(key), float(score), bytes(np.asarray(permutation, np.uint8)))
 
 
+class Snapshots:
+    """Many snapshots as one table: ``fields`` (n, :data:`WIDTH`) int64 (one snapshot's row
+    each), ``keys`` (n,) int64, ``scores`` (n,) float64, ``permutations`` (n, NUM_CODES)
+    uint8. What a batch's ``get_states`` returns and ``set_states`` restores, in one array
+    operation per field; ``snapshots[i]`` is the :class:`Snapshot` of row ``i``, ``snapshots[rows]``
+    (an index array) another table.
+
+    >>> import gymnasium as gym
+    >>> import rlx_envs
+    >>> envs = gym.make_vec("rlx/MiniMontezumaFirstRoom-v0", num_envs=3,
+    ...                     vectorization_mode="vector_entry_point")
+    >>> _ = envs.reset(seed=0)
+    >>> table = envs.get_states([2, 0])
+    >>> len(table), table[0] == envs.get_state([2])[0]
+    (2, True)
+    >>> envs.set_states(table[[1, 1]], [1, 2])  # envs 1 and 2 become copies of env 0
+    >>> bool((envs.get_states().fields == table.fields[1]).all())
+    True
+    """
+
+    __slots__ = ("fields", "keys", "scores", "permutations")
+
+    def __init__(self, fields, keys, scores, permutations) -> None:
+        self.fields = np.asarray(fields, np.int64).reshape(-1, WIDTH)
+        count = len(self.fields)
+        self.keys = np.asarray(keys, np.int64).reshape(count)
+        self.scores = np.asarray(scores, np.float64).reshape(count)
+        self.permutations = np.asarray(permutations, np.uint8).reshape(count, -1)
+
+    @classmethod
+    def of(cls, snapshots) -> Snapshots:
+        """The table of a sequence of :class:`Snapshot` s."""
+        snapshots = tuple(snapshots)
+        fields = np.frombuffer(b"".join(s.fields for s in snapshots), np.int64)
+        permutations = np.frombuffer(b"".join(s.permutation for s in snapshots), np.uint8)
+        return cls(fields, [s.key for s in snapshots], [s.score for s in snapshots],
+                   permutations.reshape(len(snapshots), -1))  # fmt: skip
+
+    @classmethod
+    def empty(cls, count: int, permutation_size: int) -> Snapshots:
+        """A table of ``count`` zero rows (to be filled by row assignment)."""
+        return cls(np.zeros((count, WIDTH), np.int64), np.zeros(count, np.int64),
+                   np.zeros(count), np.zeros((count, permutation_size), np.uint8))  # fmt: skip
+
+    def __len__(self) -> int:
+        return len(self.fields)
+
+    def __getitem__(self, rows):
+        if isinstance(rows, (int, np.integer)):
+            fields, permutation = self.fields[rows].tobytes(), self.permutations[rows].tobytes()
+            return Snapshot(fields, int(self.keys[rows]), float(self.scores[rows]), permutation)
+        return Snapshots(self.fields[rows], self.keys[rows], self.scores[rows],
+                         self.permutations[rows])  # fmt: skip
+
+    def __setitem__(self, rows, table: Snapshots) -> None:
+        self.fields[rows], self.keys[rows] = table.fields, table.keys
+        self.scores[rows], self.permutations[rows] = table.scores, table.permutations
+
+    def as_tuple(self) -> tuple[Snapshot, ...]:
+        """One :class:`Snapshot` per row, in order."""
+        size = _ROW_BYTES
+        raw = self.fields.tobytes()
+        rows = [raw[at : at + size] for at in range(0, len(raw), size)]
+        perms, step = self.permutations.tobytes(), self.permutations.shape[1]
+        perms = [perms[at : at + step] for at in range(0, len(perms), step)]
+        return tuple(map(Snapshot, rows, self.keys.tolist(), self.scores.tolist(), perms))
+
+
 #: Fields that hold a global room number (``slot * rooms_per_level + room``) in a batch.
 _ROOMS = ("room", "entry_room")
+_ROOM_COLUMNS = [_STARTS[rules.FIELDS.index(name)] for name in _ROOMS]
+_SLOT = rules.FIELDS.index("slot")
 
 
 def of_batch_envs(state: rules.State, envs: np.ndarray, rooms_per_level: int, keys, scores,
-                  permutations) -> tuple[Snapshot, ...]:  # fmt: skip
+                  permutations) -> Snapshots:  # fmt: skip
     """The snapshots of envs ``envs`` of a batch's array state, read field by field for all of
-    them at once into one int64 table (``keys``, ``scores``: one per env of ``envs``;
-    ``permutations``: one per env, or one uint8 array for all). Rooms are stored within the
+    them at once into one table (``keys``, ``scores``: one per env of ``envs``;
+    ``permutations``: one row per env, or one uint8 array for all). Rooms are stored within the
     level and the slot as 0: a snapshot names its level by its key, not by a batch's table
     slot."""
     envs = np.asarray(envs, dtype=np.int64)
-    offset = state.slot[envs].astype(np.int64) * rooms_per_level
-    table = np.empty((len(envs), WIDTH), np.int64)
-    for name, at in zip(rules.FIELDS, _STARTS, strict=True):
+    columns = []  # every field's values for these envs, per-skull fields a column per slot
+    for name in rules.FIELDS:
         value = getattr(state, name)
         if name in _LISTS:
-            for k, column in enumerate(value):
-                table[:, at + k] = column[envs]
-        elif name == "slot":
-            table[:, at] = 0
+            columns.extend(column[envs] for column in value)
         else:
-            table[:, at] = value[envs]
-            if name in _ROOMS:
-                table[:, at] -= offset
-    raw, size = table.tobytes(), _ROW_BYTES
-    if isinstance(permutations, np.ndarray) and permutations.ndim == 1:
-        permutations = [bytes(permutations.astype(np.uint8))] * len(envs)
-    else:
-        permutations = [bytes(np.asarray(perm, np.uint8)) for perm in permutations]
-    rows = [raw[at : at + size] for at in range(0, len(raw), size)]
-    return tuple(map(Snapshot, rows, map(int, keys), map(float, scores), permutations))
+            columns.append(value[envs])
+    table = np.array(columns, np.int64).T.copy()  # (envs, WIDTH): a row per snapshot
+    offset = table[:, _STARTS[_SLOT]] * rooms_per_level
+    table[:, _ROOM_COLUMNS] -= offset[:, None]
+    table[:, _STARTS[_SLOT]] = 0
+    permutations = np.asarray(permutations, np.uint8)
+    if permutations.ndim == 1:
+        permutations = np.broadcast_to(permutations, (len(envs), len(permutations)))
+    return Snapshots(table, keys, scores, permutations)
 
 
-def write_batch_envs(state: rules.State, envs: np.ndarray, snapshots, slots,
+def write_batch_envs(state: rules.State, envs: np.ndarray, snapshots: Snapshots, slots,
                      rooms_per_level: int) -> None:  # fmt: skip
-    """Write ``snapshots`` into envs ``envs`` of a batch's array state (one snapshot per env, in
-    table slots ``slots``), field by field for all of them at once."""
+    """Write the table ``snapshots`` into envs ``envs`` of a batch's array state (one row per
+    env, in table slots ``slots``), field by field for all of them at once."""
     if not len(envs):
         return
     slots = np.asarray(slots, dtype=np.int64)
-    table = np.frombuffer(b"".join(s.fields for s in snapshots), np.int64)
-    table = table.reshape(len(snapshots), WIDTH)
+    table = snapshots.fields
     for name, at in zip(rules.FIELDS, _STARTS, strict=True):
         target = getattr(state, name)
         if name in _LISTS:
@@ -152,4 +217,17 @@ def check_snapshots(snapshots, count: int) -> tuple[Snapshot, ...]:
     snapshots = tuple(snapshots)
     if len(snapshots) != count or not all(isinstance(s, Snapshot) for s in snapshots):
         raise ValueError(f"set_state needs {count} Snapshot(s) from get_state(), got {snapshots!r}")
+    return snapshots
+
+
+def check_table(snapshots, count: int) -> Snapshots:
+    """``snapshots`` as a :class:`Snapshots` table of ``count`` rows, or a clear error."""
+    if not isinstance(snapshots, Snapshots):
+        raise TypeError(f"set_states needs a Snapshots table from get_states(), got "
+                        f"{type(snapshots).__name__}; restore Snapshot objects with "
+                        "set_state()")  # fmt: skip
+    if len(snapshots) != count or snapshots.permutations.shape[1] != NUM_CODES:
+        codes = snapshots.permutations.shape[1]
+        raise ValueError(f"set_states needs {count} rows of a get_states() table, got "
+                         f"{len(snapshots)} rows of {codes} codes")  # fmt: skip
     return snapshots

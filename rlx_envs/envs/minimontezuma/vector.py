@@ -192,19 +192,19 @@ class MiniMontezumaVectorEnv(MiniMontezumaOptions, VectorEnv):
 
     def get_state(self, envs=None) -> tuple[snapshot.Snapshot, ...]:
         """Snapshots of envs ``envs`` (default all), one per env, in that order."""
+        return self.get_states(envs).as_tuple()
+
+    def get_states(self, envs=None) -> snapshot.Snapshots:
+        """The snapshots of envs ``envs`` (default all) as one
+        :class:`~rlx_envs.envs.minimontezuma.snapshot.Snapshots` table, a row per env: for
+        callers that keep many (an archive of cells) and restore them with :meth:`set_states`."""
         if self._state is None:
             raise gym.error.ResetNeeded("call reset() before get_state()")
         envs = snapshot.env_indices(envs, self.num_envs)
         identity = np.arange(T.NUM_CODES, dtype=np.uint8)
         perms = identity if self._perms is None else self._perms[envs]
-        return snapshot.of_batch_envs(
-            self._state,
-            envs,
-            self.level.num_rooms,
-            self._keys[envs].tolist(),
-            self._score[envs].tolist(),
-            perms,
-        )
+        return snapshot.of_batch_envs(self._state, envs, self.level.num_rooms, self._keys[envs],
+                                      self._score[envs], perms)  # fmt: skip
 
     def set_state(self, saved, envs=None) -> None:
         """Restore envs ``envs`` (default all) from ``saved`` snapshots, one per env, in one call;
@@ -214,14 +214,23 @@ class MiniMontezumaVectorEnv(MiniMontezumaOptions, VectorEnv):
             raise gym.error.ResetNeeded("call reset() before set_state()")
         envs = snapshot.env_indices(envs, self.num_envs)
         saved = snapshot.check_snapshots(saved, len(envs))
-        keys = np.array([s.key for s in saved], dtype=np.int64)
-        self._keys[envs] = keys
-        self._start_levels(envs, keys)
-        snapshot.write_batch_envs(self._state, envs, saved, self._slot[envs], self.level.num_rooms)
+        self._restore(snapshot.Snapshots.of(saved), envs)
+
+    def set_states(self, snapshots: snapshot.Snapshots, envs=None) -> None:
+        """:meth:`set_state` from a :class:`~rlx_envs.envs.minimontezuma.snapshot.Snapshots`
+        table (a row per env of ``envs``), as :meth:`get_states` returns."""
+        if self._state is None:
+            raise gym.error.ResetNeeded("call reset() before set_state()")
+        envs = snapshot.env_indices(envs, self.num_envs)
+        self._restore(snapshot.check_table(snapshots, len(envs)), envs)
+
+    def _restore(self, table: snapshot.Snapshots, envs: np.ndarray) -> None:
+        self._keys[envs] = table.keys
+        self._start_levels(envs, table.keys)
+        snapshot.write_batch_envs(self._state, envs, table, self._slot[envs], self.level.num_rooms)
         if self._perms is not None:
-            for i, s in zip(envs.tolist(), saved, strict=True):
-                self._perms[i] = s.permutation_array()
-        self._score[envs] = [s.score for s in saved]
+            self._perms[envs] = table.permutations
+        self._score[envs] = table.scores
         self._elapsed[envs] = self._state.t[envs]
         self._autoreset[envs] = False
 
