@@ -38,7 +38,7 @@ from rlx_envs.rules.minimontezuma import tiles as T
 from rlx_envs.rules.minimontezuma.jax_backend import JAX, masks_to_int64
 
 
-class MiniMontezumaJaxVectorEnv(VectorEnv):
+class MiniMontezumaJaxVectorEnv(snapshot.BatchSnapshots, VectorEnv):
     """``num_envs`` MiniMontezuma envs stepped on JAX, behind the Gymnasium vector API.
 
     Takes :class:`~rlx_envs.envs.minimontezuma.jax_env.MiniMontezumaJax`'s options (``level`` or
@@ -118,37 +118,12 @@ class MiniMontezumaJaxVectorEnv(VectorEnv):
         self._was_pending = self._pending
         return (_host(host[0]), host[1].astype(np.float64), host[2], host[3], _host_info(info))
 
-    def get_state(self, envs=None) -> tuple[snapshot.Snapshot, ...]:
-        """Snapshots of envs ``envs`` (default all): the numpy batch's kind, so that either
-        batch (or the single env) restores them."""
-        return self.get_states(envs).as_tuple()
-
-    def get_states(self, envs=None) -> snapshot.Snapshots:
-        """The snapshots of envs ``envs`` as one table, as the numpy batch's ``get_states``."""
-        if self._state is None:
-            raise gym.error.ResetNeeded("call reset() before get_state()")
-        envs = snapshot.env_indices(envs, self.num_envs)
+    def _snapshots(self, envs: np.ndarray) -> snapshot.Snapshots:
         host = _host_state(self._state)
         identity = np.arange(T.NUM_CODES, dtype=np.uint8)
         keys = np.asarray(host.key).astype(np.int64)[envs]
         return snapshot.of_batch_envs(host, envs, self.env.level.num_rooms, keys,
                                       self._score[envs], identity)  # fmt: skip
-
-    def set_state(self, saved, envs=None) -> None:
-        """Restore envs ``envs`` (default all) from ``saved`` snapshots in one call; read the
-        observations with :meth:`observation`."""
-        if self._state is None:
-            raise gym.error.ResetNeeded("call reset() before set_state()")
-        envs = snapshot.env_indices(envs, self.num_envs)
-        saved = snapshot.check_snapshots(saved, len(envs))
-        self._restore(snapshot.Snapshots.of(saved), envs)
-
-    def set_states(self, snapshots: snapshot.Snapshots, envs=None) -> None:
-        """:meth:`set_state` from a table of :meth:`get_states`, a row per env of ``envs``."""
-        if self._state is None:
-            raise gym.error.ResetNeeded("call reset() before set_state()")
-        envs = snapshot.env_indices(envs, self.num_envs)
-        self._restore(snapshot.check_table(snapshots, len(envs)), envs)
 
     def _restore(self, table: snapshot.Snapshots, envs: np.ndarray) -> None:
         host = _host_state(self._state)

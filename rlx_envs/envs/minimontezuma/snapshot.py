@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import gymnasium as gym
 import numpy as np
 
 from rlx_envs.rules.minimontezuma import rules
@@ -195,6 +196,43 @@ def write_batch_envs(state: rules.State, envs: np.ndarray, snapshots: Snapshots,
         else:
             values = table[:, at] + slots * rooms_per_level if name in _ROOMS else table[:, at]
             target[envs] = values.astype(target.dtype, copy=False)
+
+
+class BatchSnapshots:
+    """``get_state``/``set_state`` (a :class:`Snapshot` per env) and ``get_states``/``set_states``
+    (one :class:`Snapshots` table) for a batch, written once for the numpy and the JAX batch.
+    The batch provides ``num_envs``, ``_state`` (None before the first reset),
+    ``_snapshots(envs)`` (the table of envs ``envs``) and ``_restore(table, envs)``."""
+
+    def get_state(self, envs=None) -> tuple[Snapshot, ...]:
+        """Snapshots of envs ``envs`` (default all), one per env, in that order."""
+        return self.get_states(envs).as_tuple()
+
+    def get_states(self, envs=None) -> Snapshots:
+        """The snapshots of envs ``envs`` (default all) as one :class:`Snapshots` table, a row
+        per env: for callers that keep many (an archive of cells) and restore them with
+        :meth:`set_states`."""
+        self._check_started()
+        return self._snapshots(env_indices(envs, self.num_envs))
+
+    def set_state(self, saved, envs=None) -> None:
+        """Restore envs ``envs`` (default all) from ``saved`` snapshots, one per env, in one call;
+        the next step continues them (no pending autoreset). Read the observations with
+        ``observation()``."""
+        self._check_started()
+        envs = env_indices(envs, self.num_envs)
+        self._restore(Snapshots.of(check_snapshots(saved, len(envs))), envs)
+
+    def set_states(self, snapshots: Snapshots, envs=None) -> None:
+        """:meth:`set_state` from a :class:`Snapshots` table (a row per env of ``envs``), as
+        :meth:`get_states` returns."""
+        self._check_started()
+        envs = env_indices(envs, self.num_envs)
+        self._restore(check_table(snapshots, len(envs)), envs)
+
+    def _check_started(self) -> None:
+        if self._state is None:
+            raise gym.error.ResetNeeded("call reset() before get_state() or set_state()")
 
 
 def env_indices(envs, num_envs: int) -> np.ndarray:

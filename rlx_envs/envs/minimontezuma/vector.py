@@ -28,7 +28,7 @@ from rlx_envs.rules.minimontezuma import appearance, observe, rules, sprites
 from rlx_envs.rules.minimontezuma import tiles as T
 
 
-class MiniMontezumaVectorEnv(MiniMontezumaOptions, VectorEnv):
+class MiniMontezumaVectorEnv(MiniMontezumaOptions, snapshot.BatchSnapshots, VectorEnv):
     """``num_envs`` MiniMontezuma envs in one set of arrays.
 
     Made by ``gym.make_vec(id, num_envs, vectorization_mode="vector_entry_point")``. Takes the
@@ -190,39 +190,11 @@ class MiniMontezumaVectorEnv(MiniMontezumaOptions, VectorEnv):
         infos.update(self._info(died))
         return self._observation(), reward, terminated, truncated, infos
 
-    def get_state(self, envs=None) -> tuple[snapshot.Snapshot, ...]:
-        """Snapshots of envs ``envs`` (default all), one per env, in that order."""
-        return self.get_states(envs).as_tuple()
-
-    def get_states(self, envs=None) -> snapshot.Snapshots:
-        """The snapshots of envs ``envs`` (default all) as one
-        :class:`~rlx_envs.envs.minimontezuma.snapshot.Snapshots` table, a row per env: for
-        callers that keep many (an archive of cells) and restore them with :meth:`set_states`."""
-        if self._state is None:
-            raise gym.error.ResetNeeded("call reset() before get_state()")
-        envs = snapshot.env_indices(envs, self.num_envs)
+    def _snapshots(self, envs: np.ndarray) -> snapshot.Snapshots:
         identity = np.arange(T.NUM_CODES, dtype=np.uint8)
         perms = identity if self._perms is None else self._perms[envs]
         return snapshot.of_batch_envs(self._state, envs, self.level.num_rooms, self._keys[envs],
                                       self._score[envs], perms)  # fmt: skip
-
-    def set_state(self, saved, envs=None) -> None:
-        """Restore envs ``envs`` (default all) from ``saved`` snapshots, one per env, in one call;
-        the next step continues them (no pending autoreset). Read the observations with
-        :meth:`observation`."""
-        if self._state is None:
-            raise gym.error.ResetNeeded("call reset() before set_state()")
-        envs = snapshot.env_indices(envs, self.num_envs)
-        saved = snapshot.check_snapshots(saved, len(envs))
-        self._restore(snapshot.Snapshots.of(saved), envs)
-
-    def set_states(self, snapshots: snapshot.Snapshots, envs=None) -> None:
-        """:meth:`set_state` from a :class:`~rlx_envs.envs.minimontezuma.snapshot.Snapshots`
-        table (a row per env of ``envs``), as :meth:`get_states` returns."""
-        if self._state is None:
-            raise gym.error.ResetNeeded("call reset() before set_state()")
-        envs = snapshot.env_indices(envs, self.num_envs)
-        self._restore(snapshot.check_table(snapshots, len(envs)), envs)
 
     def _restore(self, table: snapshot.Snapshots, envs: np.ndarray) -> None:
         self._keys[envs] = table.keys
