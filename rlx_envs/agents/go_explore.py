@@ -207,8 +207,15 @@ class Archive:
     """The cells found: per cell its key row, best score and trajectory, snapshot and counts.
 
     Numbers live in numpy arrays (grown by doubling) so that a whole batch is looked up at once;
-    cell rows, ways (the trajectory as the way of the cell explored from and the actions after
-    it, so that no trajectory is copied) and snapshots in lists.
+    cell rows and ways (the trajectory as the way of the cell explored from and the actions after
+    it, so that no trajectory is copied) in lists; snapshots in one table grown by doubling with
+    ``tables=True`` (for batches with ``get_states``/``set_states``), else in a list.
+
+    >>> archive = Archive()
+    >>> archive.add_many(np.array([11, 22]), np.array([[0, 1], [0, 2]]), step=0).tolist()
+    [0, 1]
+    >>> archive.positions(np.array([22, 33])).tolist(), len(archive.snapshot)
+    ([1, -1], 2)
     """
 
     _NUMBERS = {"score": np.float64, "length": np.int64, "chosen": np.int64,

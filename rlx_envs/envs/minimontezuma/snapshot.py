@@ -202,7 +202,20 @@ class BatchSnapshots:
     """``get_state``/``set_state`` (a :class:`Snapshot` per env) and ``get_states``/``set_states``
     (one :class:`Snapshots` table) for a batch, written once for the numpy and the JAX batch.
     The batch provides ``num_envs``, ``_state`` (None before the first reset),
-    ``_snapshots(envs)`` (the table of envs ``envs``) and ``_restore(table, envs)``."""
+    ``_snapshots(envs)`` (the table of envs ``envs``) and ``_restore(table, envs)``.
+
+    >>> import gymnasium as gym
+    >>> import rlx_envs
+    >>> envs = gym.make_vec("rlx/MiniMontezumaFirstRoom-v0", num_envs=2,
+    ...                     vectorization_mode="vector_entry_point")
+    >>> isinstance(envs, BatchSnapshots)
+    True
+    >>> _ = envs.reset(seed=0)
+    >>> _ = envs.step([2, 1])
+    >>> envs.set_state(envs.get_state([0]), [1])  # env 1 continues env 0's game
+    >>> envs.get_state([1]) == envs.get_state([0])
+    True
+    """
 
     def get_state(self, envs=None) -> tuple[Snapshot, ...]:
         """Snapshots of envs ``envs`` (default all), one per env, in that order."""
@@ -259,7 +272,16 @@ def check_snapshots(snapshots, count: int) -> tuple[Snapshot, ...]:
 
 
 def check_table(snapshots, count: int) -> Snapshots:
-    """``snapshots`` as a :class:`Snapshots` table of ``count`` rows, or a clear error."""
+    """``snapshots`` as a :class:`Snapshots` table of ``count`` rows, or a clear error.
+
+    >>> table = Snapshots.empty(3, NUM_CODES)
+    >>> check_table(table, 3) is table
+    True
+    >>> check_table(table, 2)
+    Traceback (most recent call last):
+    ...
+    ValueError: set_states needs 2 rows of a get_states() table, got 3 rows of 19 codes
+    """
     if not isinstance(snapshots, Snapshots):
         raise TypeError(f"set_states needs a Snapshots table from get_states(), got "
                         f"{type(snapshots).__name__}; restore Snapshot objects with "
