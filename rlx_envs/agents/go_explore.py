@@ -189,14 +189,14 @@ class _SnapshotTable:
     def grow(self, count: int) -> None:
         self.size += count
         if self.table is not None and self.size > len(self.table):
-            bigger = type(self.table).empty(2 * self.size, self.table.permutations.shape[1])
+            bigger = type(self.table).empty(2 * self.size)
             bigger[: len(self.table)] = self.table
             self.table = bigger
 
     def save(self, envs, positions: list[int], env_ids: list[int]) -> None:
         saved = envs.get_states(env_ids)
         if self.table is None:
-            self.table = type(saved).empty(max(64, 2 * self.size), saved.permutations.shape[1])
+            self.table = type(saved).empty(max(64, 2 * self.size))
         self.table[positions] = saved
 
     def restore(self, envs, positions: list[int], env_ids: np.ndarray) -> None:

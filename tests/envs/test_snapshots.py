@@ -164,3 +164,14 @@ def test_bad_tables_are_refused_with_the_alternative_named():
         envs.set_states(envs.get_states([0]), envs=[0, 1])
     with pytest.raises(ValueError, match="distinct indices"):
         envs.set_states(envs.get_states(), envs=[1, 1])
+
+
+def test_no_envs_give_an_empty_table_and_restore_nothing():
+    envs = gym.make_vec("rlx/MiniMontezumaFirstRoom-v0", num_envs=2,
+                        vectorization_mode="vector_entry_point")  # fmt: skip
+    envs.reset(seed=0)
+    before = envs.get_state()
+    assert envs.get_state([]) == () and len(envs.get_states([])) == 0
+    envs.set_state([], [])
+    envs.set_states(envs.get_states([]), [])
+    assert envs.get_state() == before

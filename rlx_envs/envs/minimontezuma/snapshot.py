@@ -106,7 +106,7 @@ class Snapshots:
         count = len(self.fields)
         self.keys = np.asarray(keys, np.int64).reshape(count)
         self.scores = np.asarray(scores, np.float64).reshape(count)
-        self.permutations = np.asarray(permutations, np.uint8).reshape(count, -1)
+        self.permutations = np.asarray(permutations, np.uint8).reshape(count, NUM_CODES)
 
     @classmethod
     def of(cls, snapshots) -> Snapshots:
@@ -115,13 +115,13 @@ class Snapshots:
         fields = np.frombuffer(b"".join(s.fields for s in snapshots), np.int64)
         permutations = np.frombuffer(b"".join(s.permutation for s in snapshots), np.uint8)
         return cls(fields, [s.key for s in snapshots], [s.score for s in snapshots],
-                   permutations.reshape(len(snapshots), -1))  # fmt: skip
+                   permutations)  # fmt: skip
 
     @classmethod
-    def empty(cls, count: int, permutation_size: int) -> Snapshots:
+    def empty(cls, count: int) -> Snapshots:
         """A table of ``count`` zero rows (to be filled by row assignment)."""
         return cls(np.zeros((count, WIDTH), np.int64), np.zeros(count, np.int64),
-                   np.zeros(count), np.zeros((count, permutation_size), np.uint8))  # fmt: skip
+                   np.zeros(count), np.zeros((count, NUM_CODES), np.uint8))  # fmt: skip
 
     def __len__(self) -> int:
         return len(self.fields)
@@ -274,20 +274,19 @@ def check_snapshots(snapshots, count: int) -> tuple[Snapshot, ...]:
 def check_table(snapshots, count: int) -> Snapshots:
     """``snapshots`` as a :class:`Snapshots` table of ``count`` rows, or a clear error.
 
-    >>> table = Snapshots.empty(3, NUM_CODES)
+    >>> table = Snapshots.empty(3)
     >>> check_table(table, 3) is table
     True
     >>> check_table(table, 2)
     Traceback (most recent call last):
     ...
-    ValueError: set_states needs 2 rows of a get_states() table, got 3 rows of 19 codes
+    ValueError: set_states needs 2 rows of a get_states() table, got 3
     """
     if not isinstance(snapshots, Snapshots):
         raise TypeError(f"set_states needs a Snapshots table from get_states(), got "
                         f"{type(snapshots).__name__}; restore Snapshot objects with "
                         "set_state()")  # fmt: skip
-    if len(snapshots) != count or snapshots.permutations.shape[1] != NUM_CODES:
-        codes = snapshots.permutations.shape[1]
+    if len(snapshots) != count:
         raise ValueError(f"set_states needs {count} rows of a get_states() table, got "
-                         f"{len(snapshots)} rows of {codes} codes")  # fmt: skip
+                         f"{len(snapshots)}")  # fmt: skip
     return snapshots
