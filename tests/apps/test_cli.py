@@ -94,3 +94,22 @@ def test_perf_jax_table_reports_medians_of_alternating_rounds(monkeypatch, capsy
     assert rows[0] == "| 64 | ram | 200 | 1.5 | 100 | 2.0x | 30 | 10.0x |"
     assert rows[1] == "| 64 | pixels | 50 | 1.5 | 25 | 2.0x | - | - |"
     assert numpy_steps == [("ram", perf_jax.ROLLOUT)] * 3 + [("pixels", perf_jax.ROLLOUT)]
+
+
+def test_perf_jax_table_adds_the_gpu_targets_size_on_an_accelerator(monkeypatch, capsys):
+    jax = pytest.importorskip("jax")
+    from rlx_envs.apps.perf import jax as perf_jax
+
+    class Device:
+        platform = "gpu"
+
+    monkeypatch.setattr(jax, "devices", lambda: [Device()])
+    monkeypatch.setattr(perf_jax, "SIZES", (64,))
+    monkeypatch.setattr(perf_jax, "ROUNDS", 1)
+    monkeypatch.setattr(perf_jax, "jax_steps_per_second", lambda mode, n: (4.0 * n, 1.0))
+    monkeypatch.setattr(perf_jax, "batched_steps_per_second", lambda env_id, n, mode, s: 2.0 * n)
+    monkeypatch.setattr(perf_jax, "navix_steps_per_second", lambda n: None)
+    perf_jax.jax_table()
+    out = capsys.readouterr().out
+    assert "(gpu)" in out and "| 65536 | ram | 262,144 |" in out and "| 65536 | pixels" not in out
+    assert "| 64 | ram | 256 | 1.0 | 128 | 2.0x | - | - |" in out
