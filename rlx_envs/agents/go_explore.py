@@ -93,7 +93,8 @@ def cell_keys(cells: np.ndarray) -> np.ndarray:
     if not len(cells):
         return np.zeros(0, np.int64)
     cells = cells.reshape(len(cells), -1).view(np.uint64)
-    weights = np.resize(_WEIGHTS, cells.shape[1])
+    width = cells.shape[1]
+    weights = _WEIGHTS[:width] if width <= len(_WEIGHTS) else np.resize(_WEIGHTS, width)
     return mix64(cells @ weights).view(np.int64)  # uint64 arrays wrap silently
 
 
@@ -390,6 +391,7 @@ class GoExplore:
         last_cells = _LastCells(n, start.shape[1])
         recounted: list[np.ndarray] = []  # cells whose counts changed since the last reweigh
         every_env = np.arange(n)
+        no_loss = np.zeros(n, bool)  # for envs that do not report lost lives
         next_record = 0
         while self.steps < budget:
             if due.any():  # return: choose cells and restore them, all at once
@@ -424,7 +426,7 @@ class GoExplore:
             score += rewards
             self.steps += n
             self.rooms.update(_rooms(infos))
-            lost = np.asarray(infos.get("life_lost", np.zeros(n, bool)), bool)
+            lost = np.asarray(infos["life_lost"], bool) if "life_lost" in infos else no_loss
             ended = terminated & ~lost
             cells = self.cells_of(obs, infos)
             alive = np.flatnonzero(~(terminated | truncated | lost))
