@@ -100,8 +100,8 @@ def cell_keys(cells: np.ndarray) -> np.ndarray:
 
 class _CellIndex:
     """Cell hash -> archive position, looked up for a whole batch at once: a dict read through
-    one ``map`` (about 0.1 us a key; a sorted array searched with ``np.searchsorted`` was
-    slower once the new hashes of every step had to be merged into it)."""
+    one ``map`` (a fraction of a microsecond a key; a sorted array searched with
+    ``np.searchsorted`` was slower once the new hashes of every step had to be merged into it)."""
 
     def __init__(self) -> None:
         self._positions: dict[int, int] = {}
@@ -183,9 +183,9 @@ class _SnapshotTable:
         return self.size
 
     def __getitem__(self, position: int):
-        if not 0 <= position < self.size:
-            raise IndexError(position)
-        return self.table[position]
+        if not -self.size <= position < self.size:
+            raise IndexError(f"snapshot {position} of an archive of {self.size} cells")
+        return self.table[position % self.size]
 
     def grow(self, count: int) -> None:
         self.size += count

@@ -170,5 +170,6 @@ def test_snapshots_kept_as_one_table_or_as_a_list_give_the_same_archive():
     assert [table.snapshot[p] for p in range(len(table))] == listed.snapshot.items
     assert table.weight.tolist() == listed.weight.tolist()
     assert all((table.trajectory[p] == listed.trajectory[p]).all() for p in range(len(table)))
-    with pytest.raises(IndexError):
+    assert table.snapshot[-1] == listed.snapshot[-1] == listed.snapshot[len(listed) - 1]
+    with pytest.raises(IndexError, match=f"of an archive of {len(table)} cells"):
         table.snapshot[len(table)]
