@@ -106,12 +106,8 @@ class _CellIndex:
     def __init__(self) -> None:
         self._positions: dict[int, int] = {}
 
-    def put(self, key: int, value: int) -> None:
-        """Add a hash that is not in the index (the archive adds each cell once)."""
-        self._positions[key] = value
-
     def put_many(self, keys: np.ndarray, values: np.ndarray) -> None:
-        """Add distinct hashes that are not in the index."""
+        """Add distinct hashes that are not in the index (the archive adds each cell once)."""
         self._positions.update(zip(keys.tolist(), values.tolist(), strict=True))
 
     def find(self, keys: np.ndarray) -> np.ndarray:
@@ -510,8 +506,9 @@ class GoExplore:
         final = np.fromiter(last_win.values(), np.int64, len(last_win))  # one per cell
         group, first = np.array(group, np.int64), np.array(first, np.int64)
         positions = known[first]  # per cell (-1: new); new cells get positions in offer order
-        new = first[positions < 0]
-        positions[positions < 0] = archive.add_many(keys[new], cells[offered[new]], self.steps)
+        is_new = positions < 0
+        new = first[is_new]
+        positions[is_new] = archive.add_many(keys[new], cells[offered[new]], self.steps)
         cell_of = positions[group[final]]
         archive.score[cell_of], archive.length[cell_of] = scores[final], lengths[final]
         winners = offered[final].tolist()  # distinct envs: each offers one cell a step

@@ -119,7 +119,7 @@ def test_the_cell_index_finds_each_hash_put_and_minus_one_for_the_rest(batches):
         for key in dict.fromkeys(batch):  # distinct within the batch, in order
             if key not in known:
                 known[key] = len(known)
-                index.put(key, known[key])
+                index.put_many(np.array([key], np.int64), np.array([known[key]]))
         wanted = np.array(batch + [7, -7], np.int64)
         expected = [known.get(int(k), -1) for k in wanted]
         assert index.find(wanted).tolist() == expected
